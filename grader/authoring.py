@@ -1,0 +1,146 @@
+"""The instructor's verbs: build stubs from references, and self-check the course.
+
+`grade dev check` proves: manifests valid; every exercise has stub, reference, checks, hints;
+committed stubs equal generated ones; points add up; every reference passes; every stub is
+"not started" on every check; every known mistake fails a check and is named by the diagnosis.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import engine, mistakes, rules, stubs
+from grader.course import ContentError, Course, ExerciseSet
+
+
+@dataclass
+class Findings:
+    lines: list[tuple[bool, str]] = field(default_factory=list)
+
+    def ok(self, cond: bool, text: str) -> bool:
+        self.lines.append((bool(cond), text))
+        return bool(cond)
+
+    @property
+    def passed(self) -> bool:
+        return all(ok for ok, _ in self.lines)
+
+
+def build(course: Course, names: list[str] | None = None) -> list[Path]:
+    """Regenerate every stub of the named sets (all by default); returns the files that changed."""
+    changed = []
+    for name in names or course.set_names:
+        s = course.set(name)
+        for ex in s.exercises:
+            ref = s.reference_path(ex)
+            if not ref.is_file():
+                raise ContentError(ref, f"the reference of {ex.id} is missing")
+            try:
+                text = stubs.make_stub(ref.read_text(encoding="utf-8"), ex.id)
+            except stubs.MarkerError as e:
+                raise ContentError(ref, str(e).split(": ", 1)[1], e.line) from None
+            dest = s.stub_path(ex)
+            if not dest.is_file() or dest.read_text(encoding="utf-8") != text:
+                dest.write_text(text, encoding="utf-8")
+                changed.append(dest)
+    return changed
+
+
+def check_course(course: Course, names: list[str] | None = None, on_set=None) -> Findings:
+    f = Findings()
+    for name in names or course.set_names:
+        try:
+            s = course.set(name)
+        except ContentError as e:
+            f.ok(False, str(e))
+            continue
+        f.ok(True, f"{name}: set.toml is valid ({len(s.exercises)} exercises, {s.points} points)")
+        on_set and on_set(name)
+        try:
+            _check_set(s, f)
+        except ContentError as e:
+            f.ok(False, str(e))
+    return f
+
+
+def _check_set(s: ExerciseSet, f: Findings) -> None:
+    files_ok = _check_files(s, f)
+    catalogue = mistakes.load(s.solutions_dir)
+    with engine.start_worker(s) as worker:
+        try:
+            metas = worker.ready()
+        except Exception as e:
+            f.ok(False, f"{s.name}: the checks do not load: {e}")
+            return
+        for ex in s.exercises:
+            mine = [m for m in metas if m["exercise"] == ex.name]
+            if f.ok(mine, f"{ex.id}: has {len(mine)} check(s)") and mine:
+                got = sum(m["points"] for m in mine)
+                f.ok(got == ex.points, f"{ex.id}: check points add up to set.toml's {ex.points} (they add up to {got})")
+            f.ok(any(m.exercise == ex.name for m in catalogue), f"{ex.id}: has a known mistake")
+        unknown = sorted({m["exercise"] for m in metas} - {e.name for e in s.exercises})
+        f.ok(not unknown, f"{s.name}: every check belongs to an exercise of set.toml" +
+             (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        if not files_ok:
+            return
+        opts = engine.Options(diagnose=False, student_dir=s.solutions_dir)
+        ref = engine.grade_set(s, opts=opts, worker=worker)
+        for r in ref.exercises:
+            bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
+                   if c.status not in ("pass", "skipped")]
+            f.ok(not bad and r.status in ("passed", "skipped"), f"{r.exercise.id}: the reference passes every check" +
+                 (f"; not: {', '.join(bad)}" if bad else f" ({r.status})" if r.status != "passed" else ""))
+        stub_run = engine.grade_set(s, opts=engine.Options(diagnose=False), worker=worker)
+        for r in stub_run.exercises:
+            bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in ("todo", "skipped")]
+            f.ok(not bad, f"{r.exercise.id}: the stub is 'not started' on every check" +
+                 (f"; not: {', '.join(bad)}" if bad else ""))
+        for m in catalogue:
+            _check_mistake(s, m, worker, f)
+
+
+def _check_files(s: ExerciseSet, f: Findings) -> bool:
+    good = True
+    for ex in s.exercises:
+        ref, stub = s.reference_path(ex), s.stub_path(ex)
+        good &= f.ok(ref.is_file(), f"{ex.id}: reference {ref.relative_to(s.root)} exists")
+        good &= f.ok(stub.is_file(), f"{ex.id}: stub {stub.relative_to(s.root)} exists")
+        f.ok(bool(ex.hints), f"{ex.id}: has hints")
+        if not (ref.is_file() and stub.is_file()):
+            continue
+        source = ref.read_text(encoding="utf-8")
+        try:
+            same = stubs.make_stub(source, ex.id) == stub.read_text(encoding="utf-8")
+            good &= f.ok(same, f"{ex.id}: the committed stub equals the generated one" +
+                         ("" if same else " (run `grade dev build`)"))
+            f.ok(bool(stubs.blocks(source)), f"{ex.id}: the reference has solution blocks")
+        except stubs.MarkerError as e:
+            good &= f.ok(False, f"{ref}:{e.line}: {e}")
+        broken = rules.violations(source, ex.rules)
+        f.ok(not broken, f"{ex.id}: the reference keeps the set's rules" + (f" (line {broken[0][0]}: {broken[0][1]})" if broken else ""))
+    return bool(good)
+
+
+def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, f: Findings) -> None:
+    try:
+        ex = s.exercise(m.exercise)
+    except KeyError:
+        f.ok(False, f"{s.name}: mistake {m.id!r} names an unknown exercise {m.exercise!r}")
+        return
+    with tempfile.TemporaryDirectory(prefix="z2h-check-") as tmp:
+        for ref in s.solutions_dir.glob("*.py"):
+            shutil.copy(ref, tmp)
+        try:
+            Path(tmp, f"{ex.name}.py").write_text(m.apply(s.reference_path(ex).read_text(encoding="utf-8"),
+                                                          s.solutions_dir / "mistakes.toml"))
+        except ContentError as e:
+            f.ok(False, str(e))
+            return
+        r = engine.grade_set(s, ex, engine.Options(student_dir=Path(tmp)), worker=worker).exercises[0]
+    fails = r.status in ("failing", "error", "timed out")
+    named = r.mistake is not None and r.mistake.id == m.id
+    other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""
+    f.ok(fails and named, f"{ex.id}: mistake {m.id!r} " + ("fails a check and is named" if fails and named else
+         ("passes every check: no check catches it" if not fails else f"fails, but is not named{other}")))

@@ -1,0 +1,20 @@
+"""`grade dev ...`: the instructor's verbs, rendered."""
+from __future__ import annotations
+
+from grader import authoring, report
+
+
+def run(course, args, console) -> int:
+    names = args.sets or None
+    if args.action == "build":
+        changed = authoring.build(course, names)
+        for p in changed:
+            console.print(f"wrote {p.relative_to(course.root)}")
+        console.print(f"{len(changed)} stub(s) changed.")
+        return 0
+    findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."))
+    shown = findings.lines if getattr(args, "verbose", False) else [ln for ln in findings.lines if not ln[0]]
+    report.render_lines(console, shown, "grade dev check")
+    good = sum(ok for ok, _ in findings.lines)
+    console.print(f"{good} passed, {len(findings.lines) - good} failed")
+    return 0 if findings.passed else 1

@@ -1,0 +1,233 @@
+"""All terminal output (rich), plus the JSON view of a result. Nothing else in grader/ prints.
+
+Outside a terminal, or with NO_COLOR, rich prints plain text and we draw no live progress bar.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+STYLE = {"passed": "green", "failing": "red", "not started": "dim", "error": "red", "timed out": "yellow",
+         "rule broken": "magenta", "skipped": "yellow"}
+MARK = {"pass": "ok", "fail": "wrong", "todo": "todo", "error": "error", "timeout": "timeout", "skipped": "skipped"}
+FIRST_FAILING = ("failing", "error", "timed out", "rule broken")
+
+
+def make_console(file=None, width: int | None = None) -> Console:
+    plain = bool(os.environ.get("NO_COLOR")) or not (file or sys.stdout).isatty()
+    return Console(file=file, width=width, no_color=plain, highlight=False, emoji=False,
+                   force_terminal=None if file is None else False, soft_wrap=False)
+
+
+@contextlib.contextmanager
+def grading_progress(console: Console, label: str, total: int):
+    """Yields on_event(job, result) for the engine; a live bar only on a real terminal."""
+    if not console.is_terminal or os.environ.get("NO_COLOR") or total <= 0:
+        yield lambda job, res: None
+        return
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+    task = bar.add_task(label, total=total)
+    with bar:
+        def on_event(job, res):
+            if job is not None and job.id.startswith("s-"):
+                bar.advance(task)
+            bar.refresh()
+        yield on_event
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    n = round(width * done / total) if total else 0
+    return "#" * n + "-" * (width - n)
+
+
+def exercise_table(result) -> Table:
+    t = Table(title=f"{result.set.name}: {result.set.title}", title_justify="left", expand=False)
+    for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
+        t.add_column(col, justify=just)
+    for r in result.exercises:
+        ran = [c for c in r.checks if c.status != "skipped"]
+        checks = f"{r.passed_checks}/{len(ran)}" if ran else "-"
+        t.add_row(r.exercise.id, Text(r.status, style=STYLE.get(r.status, "")), checks, f"{r.points}/{r.max_points}")
+    return t
+
+
+def render_set(console: Console, result, focus: bool = False, hint: str | None = None) -> None:
+    """The table, then the first failing exercise in detail (every failing check when `focus`)."""
+    console.print(exercise_table(result))
+    pts, total = result.points, result.set.points
+    console.print(f"progress  [{_bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)")
+    skipped = [c for r in result.exercises for c in r.checks if c.status == "skipped"]
+    if skipped:
+        console.print(Text(f"skipped {len(skipped)} check(s): {skipped[0].reason}", style="yellow"))
+    target = next((r for r in result.exercises if r.status in FIRST_FAILING), None)
+    if target is not None:
+        console.print(exercise_detail(target, every=focus, hint=hint))
+    elif (nxt := next((r for r in result.exercises if r.status == "not started"), None)) is not None:
+        console.print(_next_up(nxt, hint))
+    elif result.all_passed:
+        console.print(Text(f"All of {result.set.name} passes. Well done.", style="bold green"))
+
+
+def _next_up(r, hint: str | None) -> Text:
+    t = Text()
+    t.append("Next: ", style="bold")
+    t.append(f"{r.exercise.title}\n")
+    t.append(f"  edit {r.file}: replace each `raise NotImplementedError` with your code, then run "
+             f"`grade {r.exercise.set}` again.\n")
+    if hint or r.exercise.hints:
+        t.append(f"  hint: {hint or r.exercise.hints[0]}", style="cyan")
+    return t
+
+
+def exercise_detail(r, every: bool = False, hint: str | None = None) -> Panel:
+    parts: list = []
+    if r.status == "rule broken":
+        for line, msg in r.violations:
+            parts.append(Text(f"{r.file}:{line}: {msg}", style="magenta"))
+    if r.detail:
+        parts.append(Text(r.detail, style="yellow"))
+    bad = [c for c in r.checks if c.status in ("fail", "error", "timeout")]
+    for c in (bad if every else bad[:1]):
+        parts.append(check_detail(c, r.file))
+    if r.mistake is not None:
+        parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
+    first_hint = hint or (r.exercise.hints[0] if r.exercise.hints else None)
+    if first_hint:
+        parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint,
+                                   (f"   (more: grade hint {r.exercise.id})", "dim")))
+    parts.append(Text(f"Edit {r.file}, then run `grade {r.exercise.set}` again.", style="bold"))
+    more = len(bad) - 1
+    if more > 0 and not every:
+        parts.append(Text(f"{more} more failing check(s): grade {r.exercise.id}", style="dim"))
+    return Panel(Group(*parts), title=f"{r.exercise.id}: {escape(r.exercise.title)}", title_align="left",
+                 border_style=STYLE.get(r.status, ""))
+
+
+def check_detail(c, file: str) -> Group:
+    head = Text.assemble((f"check {c.name}", "bold"), f": {c.description}  ", (MARK[c.status], "red"))
+    lines: list = [head]
+    if c.status == "fail" and c.comparison:
+        for m in c.comparison.mismatches[:4]:
+            lines.append(_mismatch(m))
+    elif c.status == "timeout":
+        lines.append(Text(f"  {c.error.get('message', '')}: an infinite loop, or far too slow?", style="yellow"))
+    elif c.error:
+        tb = c.error.get("traceback") or f"{c.error.get('type')}: {c.error.get('message')}"
+        lines.append(Text(_indent(_shorten_paths(tb)), style="red"))
+    if c.output.strip():
+        out = c.output.strip().splitlines()
+        lines.append(Text("  your code printed:\n" + _indent("\n".join(out[:12]) + ("\n..." if len(out) > 12 else ""), 4),
+                          style="dim"))
+    return Group(*lines)
+
+
+def _mismatch(m) -> Text:
+    t = Text(f"  {m.path}: ", style="bold")
+    t.append("wrong", style="red")
+    if m.maxdiff is not None and m.maxdiff != float("inf"):
+        t.append(f"   maxdiff {m.maxdiff:.3g}")
+    t.append(f"\n    expected {m.expected}, got {m.got}")
+    if m.worst:
+        t.append(f"\n    {m.worst}")
+    for note in m.notes:
+        t.append(f"\n    - {note}", style="yellow")
+    if m.grid:
+        t.append("\n    wrong elements (x):\n" + _indent("\n".join(m.grid), 6), style="dim")
+    return t
+
+
+def _indent(s: str, n: int = 2) -> str:
+    return "\n".join(" " * n + line for line in s.splitlines())
+
+
+def _shorten_paths(s: str) -> str:
+    cwd = os.getcwd() + os.sep
+    return s.replace(cwd, "")
+
+
+def render_dashboard(console: Console, course, rows: list[dict], warning: str | None = None) -> None:
+    """rows: {name, title, points, max, passed, total, next, error} per set."""
+    t = Table(title=course.title, title_justify="left")
+    for col in ("set", "progress", "exercises", "points", "next"):
+        t.add_column(col, justify="right" if col in ("points", "exercises") else "left")
+    for row in rows:
+        if row.get("error"):
+            t.add_row(row["name"], Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
+            continue
+        t.add_row(row["name"], f"[{_bar(row['points'], row['max'], 16)}]", f"{row['passed']}/{row['total']}",
+                  f"{row['points']}/{row['max']}", row["next"] or Text("done", style="green"))
+    console.print(t)
+    nxt = next((r for r in rows if r.get("next") and not r.get("error")), None)
+    if nxt:
+        console.print(f"Next up: [bold]{escape(nxt['next'])}[/bold]  (run `grade {nxt['name']}`)")
+    if warning:
+        console.print(Text(warning, style="yellow"))
+
+
+def render_error(console: Console, message: str) -> None:
+    console.print(Text(f"error: {message}", style="bold red"))
+
+
+def render_hint(console: Console, exercise, n: int) -> None:
+    hints = exercise.hints
+    if not hints:
+        console.print(f"{exercise.id} has no hints.")
+        return
+    shown = min(n, len(hints))
+    for i in range(shown):
+        console.print(Text.assemble((f"hint {i + 1}/{len(hints)}: ", "bold cyan"), hints[i]))
+    if shown == len(hints) and n > len(hints):
+        console.print(Text("That was the last hint.", style="dim"))
+
+
+def render_lines(console: Console, lines: list[tuple[bool, str]], title: str) -> None:
+    """A checklist: (ok, text) per line, as `grade dev check` prints it."""
+    console.print(Text(title, style="bold"))
+    for ok, text in lines:
+        console.print(Text.assemble(("  ok   " if ok else "  FAIL ", "green" if ok else "bold red"), text))
+
+
+def as_json(result) -> dict:
+    def check(c):
+        d = {"name": c.name, "description": c.description, "status": c.status, "points": c.points,
+             "milestone": c.milestone, "seconds": c.seconds}
+        if c.comparison:
+            d["verdict"], d["maxdiff"] = c.comparison.verdict, _finite(c.comparison.maxdiff)
+            d["mismatches"] = [{"path": m.path, "expected": m.expected, "got": m.got, "maxdiff": _finite(m.maxdiff),
+                                "worst": m.worst, "notes": m.notes} for m in c.comparison.mismatches]
+        if c.error:
+            d["error"] = c.error
+        if c.reason:
+            d["reason"] = c.reason
+        return d
+    return {"set": result.set.name, "points": result.points, "max_points": result.set.points,
+            "seed": result.seed, "seconds": round(result.seconds, 3), "all_passed": result.all_passed,
+            "exercises": [{"id": r.exercise.id, "status": r.status, "points": r.points, "max_points": r.max_points,
+                           "file": r.file, "detail": r.detail, "mistake": r.mistake and {"id": r.mistake.id, "why": r.mistake.why},
+                           "violations": [{"line": ln, "message": m} for ln, m in r.violations],
+                           "checks": [check(c) for c in r.checks]} for r in result.exercises]}
+
+
+def _finite(x):
+    return None if x is None or x != x or x in (float("inf"), float("-inf")) else x
+
+
+def render_datasets(console: Console, rows: list[tuple[str, str, str, str]], path: list[str]) -> None:
+    t = Table(title="datasets", title_justify="left")
+    for col in ("name", "state", "where", "used by"):
+        t.add_column(col)
+    for name, state, where, used in rows:
+        t.add_row(name, Text(state, style="green" if state == "ok" else "yellow"), where, used)
+    console.print(t)
+    console.print(f"data path: {' : '.join(path)}  (set Z2H_DATA to add folders)")
+    if any(r[1] == "missing" for r in rows):
+        console.print("Fetch a missing one with `grade data fetch NAME` (needs the internet).")

@@ -1,0 +1,222 @@
+"""The parent's side of the worker: start a zygote, hand it jobs, enforce deadlines, read results.
+
+Nothing from a worker is ever unpickled: results are JSON plus raw array bytes, decoded by
+`wire.decode` with limits. A job that hangs is killed with its whole process group.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import wire
+
+GRACE_S = 1.0          # beyond the sum of check timeouts, before a job is killed
+OUTPUT_CAP = 8192      # bytes of a check's printed output kept for the report
+PKG_PARENT = str(Path(__file__).resolve().parent.parent)
+
+
+@dataclass
+class Job:
+    id: str
+    exercise: str
+    module: str                     # import name of the file under test, e.g. "value"
+    module_path: str
+    search_path: list[str]          # folders for its sibling imports
+    checks: list[str]
+    budget: float                   # seconds: sum of the checks' timeouts
+    seed: int = 0
+    overrides: dict[str, str] = field(default_factory=dict)
+    data_dirs: list[str] = field(default_factory=list)
+    student_dirs: list[str] = field(default_factory=list)
+    limits: dict = field(default_factory=lambda: {"memory_mb": 2048, "file_mb": 64, "cpu_s": 60, "nproc": None})
+
+
+@dataclass
+class CheckRun:
+    name: str
+    status: str                     # ok | todo | error | timeout | skipped | lost
+    value: object = None
+    error: dict | None = None
+    output: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class JobResult:
+    job: Job
+    runs: dict[str, CheckRun]
+    fate: str = "ok"                # ok | killed | crashed | exited
+    detail: str = ""
+
+
+class WorkerError(Exception):
+    pass
+
+
+class Worker:
+    """One zygote for one set: warm imports, then one fresh forked process per job."""
+
+    def __init__(self, preload: list[str], check_files: list[str]):
+        self.tmp = Path(tempfile.mkdtemp(prefix="z2h-"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "Z2H"))}
+        env["OMP_NUM_THREADS"] = "1"
+        boot = f"import sys; sys.path.insert(0, {PKG_PARENT!r}); from grader.worker import main; main()"
+        self.proc = subprocess.Popen([sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=env, start_new_session=True, cwd=self.tmp)
+        self.proc.stdin.write((json.dumps({"preload": preload, "check_files": check_files}) + "\n").encode())
+        self.proc.stdin.flush()
+        self._buf = b""
+        self._killed: set[str] = set()
+        self.checks: list[dict] | None = None
+
+    def ready(self) -> list[dict]:
+        """Block until the zygote has loaded the checks; return their metadata."""
+        if self.checks is None:
+            msg = self._read_line(timeout=120)
+            if msg is None or not msg.get("ready"):
+                raise WorkerError((msg or {}).get("error", "the worker did not start"))
+            self.checks = msg["checks"]
+        return self.checks
+
+    def run(self, jobs: list[Job], parallel: int = 2, on_event=None) -> dict[str, JobResult]:
+        pending, running, results = list(jobs), {}, {}
+        started: dict[str, tuple[int, float]] = {}
+        while pending or running:
+            while pending and len(running) < parallel:
+                job = pending.pop(0)
+                self._submit(job)
+                running[job.id] = job
+            msg = self._read_line(timeout=0.05)
+            now = time.monotonic()
+            if msg is None and self.proc.poll() is not None:
+                for job in running.values():
+                    results[job.id] = self._collect(job, "crashed", "the worker process died")
+                break
+            if msg and "pid" in msg and msg["job"] in running:
+                started[msg["job"]] = (msg["pid"], now)
+            elif msg and "exit" in msg and msg["job"] in running:
+                job = running.pop(msg["job"])
+                results[job.id] = self._finish(job, msg, started, now)
+                on_event and on_event(job, results[job.id])
+            for jid, (pid, t0) in list(started.items()):
+                if jid in running and now - t0 > running[jid].budget + GRACE_S and jid not in self._killed:
+                    self._killed.add(jid)
+                    _killpg(pid)
+            if on_event:
+                on_event(None, None)
+        return results
+
+    def _submit(self, job: Job) -> None:
+        out = self.tmp / job.id
+        out.mkdir()
+        req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
+               "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
+               "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
+               "student_dirs": job.student_dirs, "limits": job.limits}
+        self.proc.stdin.write((json.dumps(req) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def _finish(self, job: Job, msg: dict, started: dict, now: float) -> JobResult:
+        if job.id in self._killed:
+            t = now - started.get(job.id, (0, now))[1]
+            return self._collect(job, "killed", f"stopped after {t:.1f} s (time limit {job.budget:.0f} s)")
+        if msg.get("signal"):
+            name = signal.Signals(msg["signal"]).name if msg["signal"] in signal.valid_signals() else msg["signal"]
+            return self._collect(job, "crashed", f"the process died from {name}")
+        return self._collect(job, "ok", "")
+
+    def _collect(self, job: Job, fate: str, detail: str) -> JobResult:
+        out = self.tmp / job.id
+        output = _read_capped(out / "output.txt")
+        runs: dict[str, CheckRun] = {}
+        for i, name in enumerate(job.checks):
+            runs[name] = _read_run(out, i, name, output)
+        lost = [r for r in runs.values() if r.status == "lost"]
+        if fate == "ok" and lost:
+            fate, detail = "exited", "the process ended before reporting every check (did the code call os._exit or exit?)"
+        shutil.rmtree(out, ignore_errors=True)
+        return JobResult(job, runs, fate, detail)
+
+    def _read_line(self, timeout: float) -> dict | None:
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            _killpg(self.proc.pid)
+            self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _killpg(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _read_capped(path: Path, start: int = 0, end: int | None = None) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            f.seek(start)
+            n = OUTPUT_CAP if end is None else max(0, min(end - start, OUTPUT_CAP))
+            return f.read(n)
+    except OSError:
+        return b""
+
+
+def _read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
+    path = out / f"{i}.json"
+    if not path.is_file():
+        return CheckRun(name, "lost")
+    try:
+        if path.stat().st_size > 50 * 2**20:
+            raise wire.WireError("result file too large")
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        if type(rec) is not dict or rec.get("name") != name:
+            raise wire.WireError("result does not belong to this check")
+        blob = (out / f"{i}.bin").read_bytes() if (out / f"{i}.bin").is_file() else b""
+        status = rec.get("status")
+        value = wire.decode(rec.get("value"), blob) if status == "ok" else None
+        start, end = (rec.get("out") or [0, 0])[:2]
+        text = _read_capped(out / "output.txt", int(start), int(end)).decode("utf-8", "replace")
+        error = {k: str(rec.get(k, ""))[:6000] for k in ("type", "message", "where", "traceback", "phase", "reason")
+                 if k in rec} or None
+        if status == "timeout":
+            error = {"type": "Timeout", "message": f"took longer than {rec.get('limit')} s"}
+        if status not in ("ok", "todo", "error", "timeout", "skipped"):
+            raise wire.WireError(f"unknown status {status!r}")
+        return CheckRun(name, status, value, error, text, float(rec.get("seconds", 0.0)))
+    except (ValueError, KeyError, TypeError, OSError, RecursionError) as e:
+        return CheckRun(name, "error", error={"type": "BadResult", "message": f"unreadable result: {e}"})

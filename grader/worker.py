@@ -1,0 +1,294 @@
+"""The worker: a warm fork server (zygote) and the short-lived child that runs one job.
+
+The zygote is trusted: it imports the set's heavy modules (torch) and its checks once, then
+forks one child per job. Only the child ever runs student code, in its own session, with
+limits, a scrubbed environment, closed stdin and captured output. Protocol on the zygote's
+stdin/stdout: one JSON object per line. Results go to files in the job's folder.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import select
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+
+def _send(obj: dict) -> None:
+    data = (json.dumps(obj) + "\n").encode()
+    while data:
+        data = data[os.write(1, data):]
+
+
+def _load_checks(files: list[str]) -> list:
+    from grader import checks
+    for i, f in enumerate(files):
+        spec = importlib.util.spec_from_file_location(f"_z2h_checks_{i}", f)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        spec.loader.exec_module(mod)
+    return checks.REGISTRY
+
+
+def main() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    hello = json.loads(sys.stdin.buffer.readline())
+    try:
+        for name in hello["preload"]:
+            __import__(name)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(1)  # forks must not inherit a live OpenMP pool
+        registry = _load_checks(hello["check_files"])
+    except BaseException:
+        _send({"ready": False, "error": traceback.format_exc(limit=-3)})
+        return
+    _send({"ready": True, "checks": [c.meta() for c in registry]})
+    _serve({(c.exercise, c.name): c for c in registry})
+
+
+def _serve(registry: dict) -> None:
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    jobs: dict[int, str] = {}  # pid -> job id
+    buf = b""
+    while True:
+        ready, _, _ = select.select([0, wake_r], [], [], 1.0)
+        if wake_r in ready:
+            os.read(wake_r, 4096)
+        _reap(jobs)
+        if 0 not in ready:
+            continue
+        chunk = os.read(0, 65536)
+        if not chunk:  # the parent went away: take every child with us
+            for pid in jobs:
+                _killpg(pid)
+            return
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            req = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                os.close(wake_r)
+                os.close(wake_w)
+                _child(req, registry)  # never returns
+            jobs[pid] = req["job"]
+            _send({"job": req["job"], "pid": pid})
+
+
+def _reap(jobs: dict[int, str]) -> None:
+    while jobs:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        job = jobs.pop(pid, None)
+        if job is not None:
+            _killpg(pid)  # whatever the job left running dies with it
+            sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+            _send({"job": job, "exit": code, "signal": sig})
+
+
+def _killpg(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+# ---- the child: everything below runs student code ----------------------------------------------
+
+class CheckTimeout(BaseException):
+    """BaseException, so a student's `except Exception` cannot swallow it."""
+
+
+def _child(req: dict, registry: dict) -> None:
+    try:
+        _sandbox_self(req)
+        _run(req, registry)
+    except BaseException:
+        pass
+    os._exit(0)
+
+
+def _sandbox_self(req: dict) -> None:
+    import resource
+    os.setsid()
+    for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails, it does not kill
+    out = Path(req["out"])
+    fd = os.open(out / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    lim = req["limits"]
+    vm = _vm_size()
+    for res, value in ((resource.RLIMIT_AS, vm + lim["memory_mb"] * 2**20 if vm else None),
+                       (resource.RLIMIT_FSIZE, lim["file_mb"] * 2**20),
+                       (resource.RLIMIT_CPU, int(lim["cpu_s"]) + 1),
+                       (resource.RLIMIT_CORE, 0),
+                       (resource.RLIMIT_NPROC, lim.get("nproc"))):
+        if value is not None:
+            try:
+                resource.setrlimit(res, (value, value))
+            except (ValueError, OSError):
+                pass
+    cwd = out / "cwd"
+    cwd.mkdir(exist_ok=True)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update({"HOME": str(cwd), "TMPDIR": str(cwd), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                       "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
+    sys.stdin = open(os.devnull)
+
+
+def _vm_size() -> int:
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _run(req: dict, registry: dict) -> None:
+    from grader import checks, wire
+    out = Path(req["out"])
+    student_dirs = [os.path.realpath(d) for d in req["student_dirs"]]
+    todo = [registry[(req["exercise"], n)] for n in req["checks"]]
+    module, load_error = _load_module(req, student_dirs)
+    stopped = None
+    for i, chk in enumerate(todo):
+        started, pos = time.perf_counter(), _flush_pos()
+        rec: dict = {"name": chk.name}
+        blob = bytearray()
+        if load_error is not None:
+            rec.update(load_error)
+        elif stopped:
+            rec.update(status="skipped", reason=stopped)
+        else:
+            rec.update(_one(chk, module, req, out, student_dirs, blob, checks, wire))
+            if rec["status"] == "timeout":
+                stopped = f"not run: check {chk.name!r} timed out before it"
+        rec.update(seconds=round(time.perf_counter() - started, 4), out=[pos, _flush_pos()])
+        _write_result(out, i, rec, blob)
+
+
+def _one(chk, module, req, out: Path, student_dirs, blob: bytearray, checks, wire) -> dict:
+    seed = checks.check_seed(req["seed"], chk.exercise, chk.name)
+    checks.seed_everything(seed)
+    ctx = checks.Ctx(seed, req["data_dirs"], lambda f, m: _progress(out, chk.name, f, m))
+
+    def on_alarm(*_):
+        raise CheckTimeout()
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, chk.timeout)
+    try:
+        value = checks.call(chk, module, ctx)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return {"status": "ok", "value": wire.encode(value, blob)}
+    except CheckTimeout:
+        return {"status": "timeout", "limit": chk.timeout}
+    except checks.DatasetMissing as e:
+        return {"status": "skipped", "reason": f"dataset {e.args[0]} is missing"}
+    except NotImplementedError as e:
+        return {"status": "todo", "message": _safe_str(e)}
+    except BaseException as e:  # SystemExit and KeyboardInterrupt too: the student's code raised it
+        return {"status": "error", **_describe(e, student_dirs)}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _load_module(req: dict, student_dirs: list[str]):
+    for d in reversed(req["search_path"]):
+        sys.path.insert(0, d)
+    try:
+        for name, path in req["overrides"].items():
+            _import_file(name, path)
+        module = _import_file(req["module"], req["module_path"]) if req["module"] not in req["overrides"] \
+            else sys.modules[req["module"]]
+        return module, None
+    except NotImplementedError as e:
+        return None, {"status": "todo", "message": _safe_str(e)}
+    except BaseException as e:
+        return None, {"status": "error", "phase": "import", **_describe(e, student_dirs)}
+
+
+def _import_file(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _describe(e: BaseException, student_dirs: list[str]) -> dict:
+    """The exception with only the student's own frames: the grader's are noise to them."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if any(os.path.realpath(f.filename).startswith(d + os.sep) for d in student_dirs)]
+    if isinstance(e, SyntaxError) and e.filename:
+        where = f"{os.path.basename(e.filename)}:{e.lineno}"
+    else:
+        where = f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else None
+    try:
+        only = "".join(traceback.format_exception_only(type(e), e)).strip()
+    except BaseException:
+        only = type(e).__name__
+    tb = "".join(traceback.format_list(frames)) if frames else ""
+    return {"type": type(e).__name__, "message": _safe_str(e), "where": where,
+            "traceback": (tb + only)[-6000:]}
+
+
+def _safe_str(e: BaseException) -> str:
+    try:
+        return str(e)[:2000]
+    except BaseException:
+        return type(e).__name__
+
+
+def _flush_pos() -> int:
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except BaseException:
+            pass
+    try:
+        return os.lseek(1, 0, os.SEEK_CUR)
+    except OSError:
+        return 0
+
+
+def _progress(out: Path, name: str, fraction: float, message: str) -> None:
+    tmp = out / "progress.tmp"
+    tmp.write_text(json.dumps({"check": name, "fraction": float(fraction), "message": str(message)[:200]}))
+    os.replace(tmp, out / "progress.json")
+
+
+def _write_result(out: Path, i: int, rec: dict, blob: bytearray) -> None:
+    try:
+        (out / f"{i}.bin").write_bytes(bytes(blob))
+        tmp = out / f"{i}.tmp"
+        tmp.write_text(json.dumps(rec))
+        os.replace(tmp, out / f"{i}.json")  # the .json appears last: its presence means complete
+    except OSError as e:
+        (out / f"{i}.json").write_text(json.dumps({"name": rec["name"], "status": "error", "type": "OSError",
+                                                   "message": f"could not write the result: {e}"}))
+
+
+if __name__ == "__main__":
+    main()
