@@ -199,8 +199,8 @@ def load_course(root: Path) -> Course:
     for n in names:
         if not NAME_RE.match(n):
             raise ContentError(path, f"set name {n!r} must be a lowercase identifier", _line_of(text, n), "sets")
-        if not (root / "exercises" / n).is_dir():
-            raise ContentError(path, f"set {n!r} has no folder exercises/{n}/", _line_of(text, f'"{n}"'), "sets")
+        if names.count(n) > 1:
+            raise ContentError(path, f"set {n!r} is listed twice", _line_of(text, f'"{n}"'), "sets")
     return Course(root=root, title=_want(data, "title", str, path, text), set_names=names)
 
 
