@@ -172,7 +172,9 @@ def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = Fa
         return out.add("wrong", maxdiff, Mismatch(name, _kind(exp), _kind(got), maxdiff, notes=notes))
     notes += explain.value_notes(path, ef, gf, bad, r, a)
     worst = explain.worst(ef, gf, diff, plain)
-    grid = explain.grid(bad) if bad.ndim == 2 and min(bad.shape) > 1 else None
+    grid = explain.grid(bad) if bad.ndim == 2 and min(bad.shape) > 1 and not bad.all() else None
+    if bad.size > 1 and bad.all():
+        notes.append("every element is wrong")
     edesc, gdesc = (explain.num(ef.item()), explain.num(gf.item())) if ef.ndim == 0 else (_kind(exp), _kind(got))
     if plain and ef.ndim == 1:
         edesc, gdesc = f"{ef.size} numbers", f"{gf.size} numbers"
