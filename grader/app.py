@@ -81,7 +81,7 @@ def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:
     if not yes:
         try:
             answer = ask(f"Restore {path.relative_to(course.root)} to the stub? Your code in it will be lost. [y/N] ")
-        except EOFError:
+        except (EOFError, OSError):  # no terminal to ask: the answer is no
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
             console.print("Nothing changed.")

@@ -153,10 +153,12 @@ def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = Fa
     notes: list[str] = []
     if exp.dtype != got.dtype and not plain:
         notes.append(explain.dtype_note(exp.dtype, got.dtype))
+    if e.shape != g.shape and plain:
+        return out.add("wrong", math.inf, Mismatch(name, f"{e.size} numbers", f"{g.size} numbers",
+                                                    notes=[_length_note(e.size, g.size)]))
     if e.shape != g.shape:
         notes += explain.shape_notes(e, g)
-        desc = (_kind(exp), _kind(got)) if not plain else (f"{e.size} numbers", f"{g.size} numbers")
-        return out.add("wrong", math.inf, Mismatch(name, *desc, notes=notes))
+        return out.add("wrong", math.inf, Mismatch(name, _kind(exp), _kind(got), notes=notes))
     ef, gf = e.astype(np.float64), g.astype(np.float64)
     r, a = _tol(exp.dtype, rtol, atol)
     with np.errstate(invalid="ignore", over="ignore"):

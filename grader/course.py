@@ -117,14 +117,15 @@ def _read_toml(path: Path) -> tuple[dict, str]:
         raise ContentError(path, f"not valid TOML: {e}", int(m.group(1)) if m else None) from None
 
 
-def _line_of(text: str, needle: str) -> int | None:
+def _line_of(text: str, needle: str, start: int = 1) -> int | None:
     for i, line in enumerate(text.splitlines(), 1):
-        if needle in line:
+        if i >= start and needle in line:
             return i
     return None
 
 
-def _want(data: dict, key: str, kind: type | tuple, path: Path, text: str, default=None, where: str = ""):
+def _want(data: dict, key: str, kind: type | tuple, path: Path, text: str, default=None, where: str = "",
+          start: int = 1):
     if key not in data:
         if default is not None:
             return default
@@ -135,7 +136,7 @@ def _want(data: dict, key: str, kind: type | tuple, path: Path, text: str, defau
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ContentError(path, f"must be {names}, got {type(value).__name__} {value!r}{where}",
-                           _line_of(text, f"{key} =") or _line_of(text, key), key)
+                           _line_of(text, f"{key} =", start) or _line_of(text, key), key)
     return value
 
 
@@ -174,7 +175,7 @@ def load_set(root: Path, name: str) -> ExerciseSet:
                                "does not shadow a standard-library module", line, "name")
         if any(e.name == ex_name for e in exercises):
             raise ContentError(path, f"exercise {ex_name!r} is listed twice", line, "name")
-        points = _want(raw, "points", int, path, text, where=where)
+        points = _want(raw, "points", int, path, text, where=where, start=line or 1)
         if points <= 0:
             raise ContentError(path, f"points must be positive{where}", line, "points")
         needs = _strings(raw, "needs", path, text, where)

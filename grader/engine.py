@@ -176,7 +176,8 @@ def _judge(res: ExerciseResult, metas: list[dict], ref: dict[str, CheckRun], got
     res.runs = got.runs
     for m in metas:
         run = got.runs.get(m["name"]) or CheckRun(m["name"], "skipped")
-        cr = CheckResult(m["name"], m["description"], m["points"], m["milestone"], "error", error=run.error,
+        cr = CheckResult(m["name"], m["description"], m["points"], m["milestone"], "error",
+                         error=_relative(run.error, s.root),
                          output=run.output, seconds=run.seconds)
         res.checks.append(cr)
         r = ref.get(m["name"]) or CheckRun(m["name"], "skipped")
@@ -212,6 +213,19 @@ def _status(res: ExerciseResult, got: JobResult) -> str:
     if all(x == "todo" for x in st):
         return "not started"
     return "passed" if all(x == "pass" for x in st) else "failing"
+
+
+def _relative(error: dict | None, root: Path) -> dict | None:
+    """Tracebacks name files relative to the course, as the student sees them."""
+    if not error:
+        return error
+    prefixes = sorted({str(root) + "/", str(root.resolve()) + "/"}, key=len, reverse=True)
+    out = dict(error)
+    for key in ("traceback", "message"):
+        for p in prefixes:
+            if key in out:
+                out[key] = out[key].replace(p, "")
+    return out
 
 
 def _rel(path: Path, root: Path) -> str:

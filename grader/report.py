@@ -23,6 +23,8 @@ FIRST_FAILING = ("failing", "error", "timed out", "rule broken")
 
 def make_console(file=None, width: int | None = None) -> Console:
     plain = bool(os.environ.get("NO_COLOR")) or not (file or sys.stdout).isatty()
+    if width is None and not (file or sys.stdout).isatty():
+        width = int(os.environ.get("COLUMNS", 0)) or 100  # pipes and CI: wide enough not to break lines
     return Console(file=file, width=width, no_color=plain, highlight=False, emoji=False,
                    force_terminal=None if file is None else False, soft_wrap=False)
 

@@ -62,4 +62,7 @@ def violations(source: str, rules: Rules) -> list[tuple[int, str]]:
                 is_call = isinstance(node, ast.Call)
                 if (is_call or not pattern.startswith(".")) and _matches_call(dotted, pattern):
                     found.append((node.lineno, f"uses {dotted}: {pattern.lstrip('.')} is not allowed in this set"))
-    return sorted(set(found))
+    first: dict[int, str] = {}
+    for line, msg in sorted(set(found)):
+        first.setdefault(line, msg)  # one message a line: `torch.autograd.grad(...)` is one offence
+    return sorted(first.items())
