@@ -11,7 +11,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import engine, mistakes, rules, stubs
+from grader import engine, fixtures, mistakes, rules, stubs
+from grader.oracle import Oracle
 from grader.course import ContentError, Course, ExerciseSet
 
 
@@ -46,6 +47,41 @@ def build(course: Course, names: list[str] | None = None) -> list[Path]:
                 dest.write_text(text, encoding="utf-8")
                 changed.append(dest)
     return changed
+
+
+def record(course: Course, names: list[str] | None = None, on_set=None) -> list[str]:
+    """Run every reference and known mistake on every check; store the results as fixtures.
+    Returns warnings (checks whose dataset was missing are not recorded)."""
+    warnings = []
+    for name in names or course.set_names:
+        s = course.set(name)
+        on_set and on_set(name)
+        with engine.start_worker(s) as worker:
+            metas = worker.ready()
+            todo = engine.plan(s, metas, list(s.exercises), engine.Options())
+            oracle = Oracle(s, worker, engine.Options())
+            ref = oracle.reference(list(s.exercises), todo)
+            wrong = oracle.mistakes([e.name for e in s.exercises], todo)
+            for ex in s.exercises:
+                lost = [m["name"] for m in todo[ex.name] if m["name"] not in ref[ex.name]]
+                if lost:
+                    warnings.append(f"{ex.id}: not recorded (dataset missing): {', '.join(lost)}")
+                digest = fixtures.sources_hash(s, ex, engine.check_files(s))
+                fixtures.write(course.root, s, ex, digest, ref[ex.name],
+                               [(m.id, m.why, runs) for m, runs in wrong[ex.name]])
+    return warnings
+
+
+def _check_fixtures(s: ExerciseSet, f: Findings) -> None:
+    for ex in s.exercises:
+        try:
+            doc = fixtures.read(s.root, s.name, ex.name)
+        except ValueError as e:
+            f.ok(False, str(e))
+            continue
+        fresh = doc is not None and doc.get("sources") == fixtures.sources_hash(s, ex, engine.check_files(s))
+        f.ok(fresh, f"{ex.id}: the recorded fixture is " + ("fresh" if fresh else
+             "missing (run `grade dev record`)" if doc is None else "stale (run `grade dev record`)"))
 
 
 def check_course(course: Course, names: list[str] | None = None, on_set=None) -> Findings:
@@ -85,6 +121,7 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
              (f" (unknown: {', '.join(unknown)})" if unknown else ""))
         if not files_ok:
             return
+        _check_fixtures(s, f)
         opts = engine.Options(diagnose=False, student_dir=s.solutions_dir)
         ref = engine.grade_set(s, opts=opts, worker=worker)
         for r in ref.exercises:

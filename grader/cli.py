@@ -36,7 +36,7 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("action", nargs="?", choices=["list", "fetch"], default="list")
         p.add_argument("names", nargs="*", help="datasets to fetch")
     if verb == "dev":
-        p.add_argument("action", choices=["build", "check"])
+        p.add_argument("action", choices=["build", "check", "record", "new"])
         p.add_argument("sets", nargs="*", help="only these sets")
     return p
 

@@ -12,6 +12,11 @@ def run(course, args, console) -> int:
             console.print(f"wrote {p.relative_to(course.root)}")
         console.print(f"{len(changed)} stub(s) changed.")
         return 0
+    if args.action == "record":
+        for w in authoring.record(course, names, on_set=lambda n: console.print(f"recording {n} ...")):
+            console.print(f"warning: {w}", style="yellow")
+        console.print("Fixtures written under data/fixtures/.")
+        return 0
     findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."))
     shown = findings.lines if getattr(args, "verbose", False) else [ln for ln in findings.lines if not ln[0]]
     report.render_lines(console, shown, "grade dev check")

@@ -13,9 +13,10 @@ from pathlib import Path
 from grader import diagnose, rules
 from grader.compare import Comparison, compare
 from grader.course import ContentError, Exercise, ExerciseSet
-from grader.data import data_dirs, missing
 from grader.mistakes import Mistake
-from grader.sandbox import CheckRun, Job, JobResult, Worker, WorkerError
+from grader.jobs import Options, Source, check_files, make_job, plan, start_worker  # noqa: F401
+from grader.oracle import Oracle
+from grader.sandbox import CheckRun, JobResult, Worker, WorkerError
 
 STATUSES = ("passed", "failing", "not started", "error", "timed out", "rule broken", "skipped")
 
@@ -68,75 +69,30 @@ class SetResult:
         return all(e.status in ("passed", "skipped") for e in self.exercises)
 
 
-@dataclass
-class Options:
-    seed: int = 0
-    skip_milestones: bool = False
-    parallel: int = 2
-    diagnose: bool = True
-    student_dir: Path | None = None     # grade files from here instead of exercises/<set>/
-
-
-@dataclass
-class Source:
-    """Where one side's modules come from: a folder, plus files standing in for some of them."""
-    folder: Path
-    overrides: dict[str, str] = field(default_factory=dict)
-
-
-def check_files(s: ExerciseSet) -> list[str]:
-    one = s.dir / "checks.py"
-    if one.is_file():
-        return [str(one)]
-    many = sorted(str(p) for p in (s.dir / "checks").glob("*.py")) if (s.dir / "checks").is_dir() else []
-    if not many:
-        raise ContentError(s.dir, "the set has no checks.py (or checks/ folder)")
-    return many
-
-
-def start_worker(s: ExerciseSet) -> Worker:
-    return Worker(list(s.requires), check_files(s))
-
-
-def plan(s: ExerciseSet, metas: list[dict], exercises: list[Exercise], opts: Options) -> dict[str, list[dict]]:
-    """exercise name -> the checks to run (metadata), minus milestones when skipped."""
-    by_ex: dict[str, list[dict]] = {e.name: [] for e in exercises}
-    for m in metas:
-        if m["exercise"] in by_ex and not (opts.skip_milestones and m["milestone"]):
-            by_ex[m["exercise"]].append(m)
-    return by_ex
-
-
-def make_job(jid: str, s: ExerciseSet, ex: Exercise, src: Source, metas: list[dict], opts: Options) -> Job:
-    module_path = src.overrides.get(ex.name, str(src.folder / f"{ex.name}.py"))
-    absent = set(missing([d for m in metas for d in m["data"]], s.root))
-    metas = [m for m in metas if not absent.intersection(m["data"])]
-    return Job(id=jid, exercise=ex.name, module=ex.name, module_path=module_path, search_path=[str(src.folder)],
-               checks=[m["name"] for m in metas], budget=sum(m["timeout"] for m in metas), seed=opts.seed,
-               overrides=dict(src.overrides), data_dirs=[str(d) for d in data_dirs(s.root)],
-               student_dirs=[str(src.folder)] + [str(Path(p).parent) for p in src.overrides.values()])
-
-
 def grade_set(s: ExerciseSet, only: Exercise | None = None, opts: Options | None = None,
               on_event=None, worker: Worker | None = None) -> SetResult:
     opts = opts or Options()
-    t0 = time.perf_counter()
+    return grade_many(s, [opts.student_dir or s.dir], only, opts, on_event, worker)[0]
+
+
+def grade_many(s: ExerciseSet, folders: list[Path], only: Exercise | None = None, opts: Options | None = None,
+               on_event=None, worker: Worker | None = None) -> list[SetResult]:
+    """Grade several students' folders in one run: the reference and mistakes are computed once."""
+    opts = opts or Options()
     own = worker is None
     worker = worker or start_worker(s)
     try:
-        return _grade(s, only, opts, on_event, worker, t0)
+        return _grade(s, folders, only, opts, on_event, worker)
     finally:
         if own:
             worker.close()
 
 
-def _grade(s, only, opts, on_event, worker: Worker, t0) -> SetResult:
-    exercises = [only] if only else list(s.exercises)
-    student = Source(opts.student_dir or s.dir)
-    results: dict[str, ExerciseResult] = {}
-    runnable = []
+def _prepare(s: ExerciseSet, folder: Path, exercises: list[Exercise]) -> tuple[dict[str, ExerciseResult], list[Exercise]]:
+    """Results pre-filled for missing files and broken rules; and the exercises left to run."""
+    results, runnable = {}, []
     for ex in exercises:
-        path = student.folder / f"{ex.name}.py"
+        path = folder / f"{ex.name}.py"
         res = ExerciseResult(ex, "not started", max_points=ex.points, file=_rel(path, s.root))
         results[ex.name] = res
         if not path.is_file():
@@ -147,29 +103,34 @@ def _grade(s, only, opts, on_event, worker: Worker, t0) -> SetResult:
             res.status = "rule broken"
             continue
         runnable.append(ex)
+    return results, runnable
+
+
+def _grade(s, folders: list[Path], only, opts, on_event, worker: Worker) -> list[SetResult]:
+    t0 = time.perf_counter()
+    exercises = [only] if only else list(s.exercises)
+    prepared = [_prepare(s, Path(f), exercises) for f in folders]
     try:
         metas = worker.ready()
     except WorkerError as e:
         raise ContentError(check_files(s)[0], f"the checks failed to load:\n{e}") from None
-    todo = plan(s, metas, runnable, opts)
-    reference = reference_runs(s, runnable, todo, opts, worker, on_event)
-    jobs = [make_job(f"s-{ex.name}", s, ex, student, todo[ex.name], opts) for ex in runnable]
+    todo = plan(s, metas, exercises, opts)
+    oracle = Oracle(s, worker, opts, on_event)
+    wanted = [ex for ex in exercises if any(ex in run for _, run in prepared)]
+    reference = oracle.reference(wanted, todo)
+    jobs = [make_job(f"s{k}-{ex.name}", s, ex, Source(Path(f)), todo[ex.name], opts)
+            for k, (f, (_, run)) in enumerate(zip(folders, prepared)) for ex in run]
     done = worker.run(jobs, opts.parallel, on_event)
-    for ex in runnable:
-        _judge(results[ex.name], todo[ex.name], reference[ex.name], done[f"s-{ex.name}"], s)
+    out = []
+    for k, (results, run) in enumerate(prepared):
+        for ex in run:
+            _judge(results[ex.name], todo[ex.name], reference[ex.name], done[f"s{k}-{ex.name}"], s)
+        out.append(SetResult(s, [results[e.name] for e in exercises], 0.0, opts.seed))
     if opts.diagnose:
-        diagnose.name_mistakes(s, [results[e.name] for e in runnable], todo, reference, opts, worker, on_event)
-    return SetResult(s, [results[e.name] for e in exercises], time.perf_counter() - t0, opts.seed)
-
-
-def reference_runs(s: ExerciseSet, exercises: list[Exercise], todo: dict, opts: Options, worker: Worker,
-                   on_event) -> dict[str, dict[str, CheckRun]]:
-    if not s.solutions_dir.is_dir():
-        raise ContentError(s.solutions_dir, "no reference solutions here, and no fixtures yet")
-    src = Source(s.solutions_dir)
-    jobs = [make_job(f"r-{ex.name}", s, ex, src, todo[ex.name], opts) for ex in exercises]
-    done = worker.run(jobs, opts.parallel, on_event)
-    return {ex.name: done[f"r-{ex.name}"].runs for ex in exercises}
+        diagnose.name_mistakes([r for sr in out for r in sr.exercises], todo, oracle)
+    for sr in out:
+        sr.seconds = time.perf_counter() - t0
+    return out
 
 
 def _judge(res: ExerciseResult, metas: list[dict], ref: dict[str, CheckRun], got: JobResult, s: ExerciseSet) -> None:

@@ -1,0 +1,78 @@
+"""Take a student's submission (a folder, a zip or a notebook) and keep only the stub files.
+
+Checks, manifests and fixtures always come from the instructor's copy. Nothing is extracted
+but files named like a stub, each read with a size cap, so a hostile archive (path traversal,
+zip bomb, symlinks) gets an error row, never a foothold.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+MAX_FILE = 1 * 2**20
+
+
+class SubmissionError(Exception):
+    pass
+
+
+def intake(sub: Path, s, dest: Path) -> None:
+    """Write <dest>/<name>.py for each exercise of set `s` found in the submission."""
+    dest.mkdir(parents=True, exist_ok=True)
+    names = [f"{ex.name}.py" for ex in s.exercises]
+    if sub.is_dir():
+        found = _from_folder(sub, s.name, names)
+    elif sub.suffix == ".zip" and sub.is_file():
+        found = _from_zip(sub, s.name, names)
+    elif sub.suffix == ".ipynb" and sub.is_file():
+        from grader.notebook import modules_from_notebook
+        found, _ = modules_from_notebook(sub, s)
+        found = {f"{k}.py": v.encode() for k, v in found.items()}
+    elif not sub.exists():
+        raise SubmissionError(f"{sub} does not exist")
+    else:
+        raise SubmissionError(f"{sub.name} is not a folder, a .zip or a .ipynb notebook")
+    if not found:
+        raise SubmissionError(f"{sub.name} holds none of the stub files ({', '.join(names)})")
+    for name, data in found.items():
+        (dest / name).write_bytes(data)
+
+
+def _rank(parts: tuple[str, ...], set_name: str) -> tuple:
+    """Prefer exercises/<set>/<name>.py, then <set>/<name>.py, then the shallowest path."""
+    return (set_name not in parts, len(parts))
+
+
+def _from_folder(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:
+    found = {}
+    for name in names:
+        hits = [p for p in sub.rglob(name) if p.is_file() and not p.is_symlink()
+                and not any(part.startswith(".") for part in p.relative_to(sub).parts)]
+        if hits:
+            best = min(hits, key=lambda p: _rank(p.relative_to(sub).parts, set_name))
+            if best.stat().st_size > MAX_FILE:
+                raise SubmissionError(f"{best.relative_to(sub)} is larger than {MAX_FILE // 1024} KiB")
+            found[name] = best.read_bytes()
+    return found
+
+
+def _from_zip(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(sub) as z:
+            members = [i for i in z.infolist() if not i.is_dir() and "__MACOSX" not in i.filename]
+            found = {}
+            for name in names:
+                hits = [i for i in members if Path(i.filename).name == name]
+                if not hits:
+                    continue
+                best = min(hits, key=lambda i: _rank(Path(i.filename).parts, set_name))
+                if best.file_size > MAX_FILE:
+                    raise SubmissionError(f"{best.filename} in {sub.name} is larger than {MAX_FILE // 1024} KiB")
+                with z.open(best) as f:
+                    data = f.read(MAX_FILE + 1)
+                if len(data) > MAX_FILE:
+                    raise SubmissionError(f"{best.filename} in {sub.name} inflates past {MAX_FILE // 1024} KiB")
+                found[name] = data
+            return found
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise SubmissionError(f"{sub.name} is not a readable zip ({e})") from None

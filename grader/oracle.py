@@ -1,0 +1,74 @@
+"""What the right (and the known wrong) answers are: live from solutions/, or recorded fixtures.
+
+Both paths give the same CheckRun records, so verdicts and diagnoses are identical either way.
+Results are computed once per run and shared by every submission graded in it.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from grader import fixtures, mistakes
+from grader.jobs import Source, make_job
+from grader.course import ContentError, Exercise, ExerciseSet
+from grader.mistakes import Mistake
+from grader.sandbox import CheckRun, Worker
+
+
+class Oracle:
+    def __init__(self, s: ExerciseSet, worker: Worker, opts, on_event=None):
+        self.s, self.worker, self.opts, self.on_event = s, worker, opts, on_event
+        self.live = s.solutions_dir.is_dir()
+        if not self.live and opts.seed != 0:
+            raise ContentError(s.dir, "--seed needs the reference solutions; this bundle has results for seed 0 only")
+        self._ref: dict[str, dict[str, CheckRun]] = {}
+        self._wrong: dict[str, list[tuple[Mistake, dict[str, CheckRun]]]] = {}
+
+    def reference(self, exercises: list[Exercise], todo: dict) -> dict[str, dict[str, CheckRun]]:
+        need = [ex for ex in exercises if ex.name not in self._ref]
+        if self.live:
+            src = Source(self.s.solutions_dir)
+            jobs = [make_job(f"r-{ex.name}", self.s, ex, src, todo[ex.name], self.opts) for ex in need]
+            done = self.worker.run(jobs, self.opts.parallel, self.on_event)
+            for ex in need:
+                self._ref[ex.name] = done[f"r-{ex.name}"].runs
+        else:
+            for ex in need:
+                self._ref[ex.name] = fixtures.reference_runs(self._doc(ex))
+        return {ex.name: self._ref[ex.name] for ex in exercises}
+
+    def mistakes(self, names: list[str], todo: dict) -> dict[str, list[tuple[Mistake, dict[str, CheckRun]]]]:
+        need = [n for n in names if n not in self._wrong]
+        if self.live and need:
+            self._run_mistakes(need, todo)
+        for n in need:
+            if not self.live:
+                self._wrong[n] = [(Mistake(n, mid, why, ()), runs)
+                                  for mid, why, runs in fixtures.mistake_runs(self._doc(self.s.exercise(n)))]
+        return {n: self._wrong.get(n, []) for n in names}
+
+    def _run_mistakes(self, names: list[str], todo: dict) -> None:
+        catalogue = [m for m in mistakes.load(self.s.solutions_dir) if m.exercise in names]
+        with tempfile.TemporaryDirectory(prefix="z2h-mistakes-") as tmp:
+            jobs = []
+            for i, m in enumerate(catalogue):
+                ex = self.s.exercise(m.exercise)
+                variant = Path(tmp) / str(i) / f"{ex.name}.py"
+                variant.parent.mkdir()
+                variant.write_text(m.apply(self.s.reference_path(ex).read_text(encoding="utf-8"),
+                                           self.s.solutions_dir / "mistakes.toml"), encoding="utf-8")
+                jobs.append(make_job(f"m-{i}", self.s, ex, Source(self.s.solutions_dir, {ex.name: str(variant)}),
+                                     todo[ex.name], self.opts))
+            done = self.worker.run(jobs, self.opts.parallel, self.on_event)
+        for n in names:
+            self._wrong[n] = [(m, done[f"m-{i}"].runs) for i, m in enumerate(catalogue) if m.exercise == n]
+
+    def _doc(self, ex: Exercise) -> dict:
+        try:
+            doc = fixtures.read(self.s.root, self.s.name, ex.name)
+        except ValueError as e:
+            raise ContentError(fixtures.path(self.s.root, self.s.name, ex.name), str(e)) from None
+        if doc is None:
+            raise ContentError(fixtures.path(self.s.root, self.s.name, ex.name),
+                               "no reference solutions and no recorded fixture for this exercise")
+        return doc
