@@ -2,32 +2,71 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from grader import data, engine, progress, report, stubs
 from grader.course import ContentError, Course, resolve
+from grader.intake import SubmissionError, intake
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def grade(course: Course, target: str, console, opts: engine.Options, as_json: bool = False) -> int:
+def grade(course: Course, target: str, console, opts: engine.Options, fmt: str = "text",
+          source: str | None = None) -> int:
+    """Grade a set or one exercise: the student's workspace, or a submission with `source`."""
     try:
         s, ex = resolve(course, target)
     except KeyError as e:
         report.render_error(console, e.args[0])
         return EXIT_USAGE
-    n = 1 if ex else len(s.exercises)
-    with report.grading_progress(console if not as_json else report.make_console(open("/dev/null", "w")),
-                                 f"grading {target}", n) as on_event:
-        result = engine.grade_set(s, ex, opts, on_event)
-    warning = progress.record(course.root, result.exercises)
-    if as_json:
-        console.print_json(json.dumps(report.as_json(result)))
+    with tempfile.TemporaryDirectory(prefix="z2h-from-") as tmp:
+        if source:
+            try:
+                intake(Path(source), s, Path(tmp))
+            except SubmissionError as e:
+                report.render_error(console, str(e))
+                return EXIT_USAGE
+            opts.student_dir, opts.isolate = Path(tmp), True
+        with report.grading_progress(console if fmt == "text" else _null_console(), f"grading {target}",
+                                     1 if ex else len(s.exercises)) as on_event:
+            result = engine.grade_set(s, ex, opts, on_event)
+    warning = None if source else progress.record(course.root, result.exercises)
+    if fmt == "json":
+        print(json.dumps(report.as_json(result), indent=1))
+    elif fmt == "gradescope":
+        print(json.dumps(report.as_gradescope(result), indent=1))
     else:
         report.render_set(console, result, focus=ex is not None)
         if warning:
             console.print(warning, style="yellow")
     return EXIT_OK if all(r.status == "passed" for r in result.exercises) else EXIT_FAIL
+
+
+def _null_console():
+    return report.make_console(open(os.devnull, "w"))
+
+
+def publish(course: Course, names: list[str], out: str, gradescope: bool, console) -> int:
+    from grader.publish import publish as build_bundle
+    for n in names:
+        resolve(course, n)
+    path = build_bundle(course, names, Path(out).resolve(), gradescope)
+    console.print(f"Published {', '.join(names)} to {Path(out).resolve()}: no solution text inside (verified).")
+    if gradescope:
+        console.print(f"Gradescope autograder: {path} (upload it as the autograder zip).")
+    return EXIT_OK
+
+
+def batch(course: Course, set_name: str, submissions: list[str], out: str, opts: engine.Options, console) -> int:
+    from grader import batch as batch_mod
+    s, ex = resolve(course, set_name)
+    subs = [Path(p) for p in submissions]
+    with report.grading_progress(console, f"grading {len(subs)} submissions", len(subs) * len(s.exercises)) as on_event:
+        rows = batch_mod.run(s, subs, Path(out), opts, on_event)
+    report.render_batch(console, s, rows, Path(out))
+    return EXIT_OK
 
 
 def dashboard(course: Course, console, as_json: bool = False) -> int:

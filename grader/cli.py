@@ -20,9 +20,17 @@ def parser() -> argparse.ArgumentParser:
                                 epilog="verbs: " + ", ".join(VERBS) + ". `grade VERB -h` for each.")
     p.add_argument("target", nargs="?", help="a set (micrograd) or one exercise (micrograd/value); none: the dashboard")
     _common(p)
+    _grading(p)
+    p.add_argument("--format", choices=["text", "json", "gradescope"], default=None,
+                   help="output format (--json is --format json)")
+    p.add_argument("--from", dest="source", metavar="PATH",
+                   help="grade a submission (folder, zip or notebook) instead of exercises/<set>/")
+    return p
+
+
+def _grading(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="replay the checks with another random draw")
     p.add_argument("--skip-milestones", action="store_true", help="skip the long training checks")
-    return p
 
 
 def verb_parser(verb: str) -> argparse.ArgumentParser:
@@ -37,7 +45,17 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("names", nargs="*", help="datasets to fetch")
     if verb == "dev":
         p.add_argument("action", choices=["build", "check", "record", "new"])
-        p.add_argument("sets", nargs="*", help="only these sets")
+        p.add_argument("sets", nargs="*", help="only these sets (dev new: SET [EXERCISE])")
+        p.add_argument("-v", "--verbose", action="store_true", help="dev check: list every passed line too")
+    if verb == "publish":
+        p.add_argument("sets", nargs="+", help="the sets to publish")
+        p.add_argument("--out", required=True, help="an empty or new folder for the bundle")
+        p.add_argument("--gradescope", action="store_true", help="also build autograder.zip for Gradescope")
+    if verb == "batch":
+        p.add_argument("set", help="the set to grade")
+        p.add_argument("submissions", nargs="+", help="folders, .zip files or .ipynb notebooks")
+        p.add_argument("--out", required=True, help="where gradebook.csv and the JSON results go")
+        _grading(p)
     return p
 
 
@@ -52,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.target is None:
             return app.dashboard(course, console, args.json)
         opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
-        return app.grade(course, args.target, console, opts, args.json)
+        fmt = args.format or ("json" if args.json else "text")
+        return app.grade(course, args.target, console, opts, fmt, source=args.source)
     except ContentError as e:
         report.render_error(console, str(e))
         return app.EXIT_USAGE
@@ -75,6 +94,11 @@ def _verb(verb: str, args, console) -> int:
     if verb == "dev":
         from grader import devcli
         return devcli.run(course, args, console)
+    if verb == "publish":
+        return app.publish(course, args.sets, args.out, args.gradescope, console)
+    if verb == "batch":
+        opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
+        return app.batch(course, args.set, args.submissions, args.out, opts, console)
     report.render_error(console, f"`grade {verb}` is not built yet")
     return app.EXIT_USAGE
 

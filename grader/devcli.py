@@ -12,6 +12,19 @@ def run(course, args, console) -> int:
             console.print(f"wrote {p.relative_to(course.root)}")
         console.print(f"{len(changed)} stub(s) changed.")
         return 0
+    if args.action == "new":
+        from grader import scaffold
+        if not args.sets or len(args.sets) > 2:
+            console.print("usage: grade dev new SET [EXERCISE]")
+            return 2
+        for p in scaffold.new(course, args.sets[0], args.sets[1] if len(args.sets) > 1 else None):
+            console.print(f"wrote {p.relative_to(course.root)}")
+        from grader.course import load_course
+        authoring.build(load_course(course.root), [args.sets[0]])
+        authoring.record(load_course(course.root), [args.sets[0]])
+        console.print("Stubs built and fixtures recorded. Next: `grade dev check`, then replace the example "
+                      "(search for TODO(author)).")
+        return 0
     if args.action == "record":
         for w in authoring.record(course, names, on_set=lambda n: console.print(f"recording {n} ...")):
             console.print(f"warning: {w}", style="yellow")

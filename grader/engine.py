@@ -70,19 +70,22 @@ class SetResult:
 
 
 def grade_set(s: ExerciseSet, only: Exercise | None = None, opts: Options | None = None,
-              on_event=None, worker: Worker | None = None) -> SetResult:
+              on_event=None, worker: Worker | None = None, oracle: Oracle | None = None) -> SetResult:
     opts = opts or Options()
-    return grade_many(s, [opts.student_dir or s.dir], only, opts, on_event, worker)[0]
+    return grade_many(s, [opts.student_dir or s.dir], only, opts, on_event, worker, oracle)[0]
 
 
 def grade_many(s: ExerciseSet, folders: list[Path], only: Exercise | None = None, opts: Options | None = None,
-               on_event=None, worker: Worker | None = None) -> list[SetResult]:
-    """Grade several students' folders in one run: the reference and mistakes are computed once."""
+               on_event=None, worker: Worker | None = None, oracle: Oracle | None = None) -> list[SetResult]:
+    """Grade several students' folders in one run: the reference and mistakes are computed once.
+
+    `oracle` (with `worker`): reuse reference and mistake results across runs (watch mode, notebooks).
+    """
     opts = opts or Options()
     own = worker is None
     worker = worker or start_worker(s)
     try:
-        return _grade(s, folders, only, opts, on_event, worker)
+        return _grade(s, folders, only, opts, on_event, worker, oracle)
     finally:
         if own:
             worker.close()
@@ -106,7 +109,7 @@ def _prepare(s: ExerciseSet, folder: Path, exercises: list[Exercise]) -> tuple[d
     return results, runnable
 
 
-def _grade(s, folders: list[Path], only, opts, on_event, worker: Worker) -> list[SetResult]:
+def _grade(s, folders: list[Path], only, opts, on_event, worker: Worker, oracle: Oracle | None = None) -> list[SetResult]:
     t0 = time.perf_counter()
     exercises = [only] if only else list(s.exercises)
     prepared = [_prepare(s, Path(f), exercises) for f in folders]
@@ -115,11 +118,13 @@ def _grade(s, folders: list[Path], only, opts, on_event, worker: Worker) -> list
     except WorkerError as e:
         raise ContentError(check_files(s)[0], f"the checks failed to load:\n{e}") from None
     todo = plan(s, metas, exercises, opts)
-    oracle = Oracle(s, worker, opts, on_event)
+    oracle = oracle or Oracle(s, worker, opts, on_event)
     wanted = [ex for ex in exercises if any(ex in run for _, run in prepared)]
     reference = oracle.reference(wanted, todo)
     jobs = [make_job(f"s{k}-{ex.name}", s, ex, Source(Path(f)), todo[ex.name], opts)
             for k, (f, (_, run)) in enumerate(zip(folders, prepared)) for ex in run]
+    for job in jobs:
+        job.limits = dict(job.limits, drop=opts.isolate)
     done = worker.run(jobs, opts.parallel, on_event)
     out = []
     for k, (results, run) in enumerate(prepared):

@@ -6,6 +6,7 @@ zip bomb, symlinks) gets an error row, never a foothold.
 """
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def intake(sub: Path, s, dest: Path) -> None:
         raise SubmissionError(f"{sub.name} holds none of the stub files ({', '.join(names)})")
     for name, data in found.items():
         (dest / name).write_bytes(data)
+        os.chmod(dest / name, 0o644)
+    for d in (dest, dest.parent):  # readable by an isolated (unprivileged) job
+        os.chmod(d, 0o755)
 
 
 def _rank(parts: tuple[str, ...], set_name: str) -> tuple:

@@ -16,6 +16,7 @@ class Options:
     parallel: int = 2
     diagnose: bool = True
     student_dir: Path | None = None     # grade files from here instead of exercises/<set>/
+    isolate: bool = False               # run student jobs as an unprivileged user when root (batch, Gradescope)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from io import StringIO
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -40,7 +41,7 @@ def grading_progress(console: Console, label: str, total: int):
     task = bar.add_task(label, total=total)
     with bar:
         def on_event(job, res):
-            if job is not None and job.id.startswith("s-"):
+            if job is not None and job.id[0] == "s":  # a student job (r-: reference, m-: mistakes)
                 bar.advance(task)
             bar.refresh()
         yield on_event
@@ -52,7 +53,8 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 
 
 def exercise_table(result) -> Table:
-    t = Table(title=f"{result.set.name}: {result.set.title}", title_justify="left", expand=False)
+    title = f"{result.set.name}: {result.set.title}"
+    t = Table(title=title, title_justify="left", expand=False, min_width=min(len(title) + 2, 100))
     for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
         t.add_column(col, justify=just)
     for r in result.exercises:
@@ -66,7 +68,7 @@ def render_set(console: Console, result, focus: bool = False, hint: str | None =
     """The table, then the first failing exercise in detail (every failing check when `focus`)."""
     console.print(exercise_table(result))
     pts, total = result.points, result.set.points
-    console.print(f"progress  [{_bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)")
+    console.print(Text(f"progress  [{_bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)"))
     skipped = [c for r in result.exercises for c in r.checks if c.status == "skipped"]
     if skipped:
         console.print(Text(f"skipped {len(skipped)} check(s): {skipped[0].reason}", style="yellow"))
@@ -165,7 +167,7 @@ def render_dashboard(console: Console, course, rows: list[dict], warning: str | 
         if row.get("error"):
             t.add_row(row["name"], Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
             continue
-        t.add_row(row["name"], f"[{_bar(row['points'], row['max'], 16)}]", f"{row['passed']}/{row['total']}",
+        t.add_row(row["name"], Text(f"[{_bar(row['points'], row['max'], 16)}]"), f"{row['passed']}/{row['total']}",
                   f"{row['points']}/{row['max']}", row["next"] or Text("done", style="green"))
     console.print(t)
     nxt = next((r for r in rows if r.get("next") and not r.get("error")), None)
@@ -233,3 +235,41 @@ def render_datasets(console: Console, rows: list[tuple[str, str, str, str]], pat
     console.print(f"data path: {' : '.join(path)}  (set Z2H_DATA to add folders)")
     if any(r[1] == "missing" for r in rows):
         console.print("Fetch a missing one with `grade data fetch NAME` (needs the internet).")
+
+
+def as_gradescope(result) -> dict:
+    """Gradescope's results.json: one test per check, visible, with its explanation as output."""
+    tests = []
+    for r in result.exercises:
+        if not r.checks:  # rule broken, missing file: one zero-score line says why
+            why = r.detail or "; ".join(f"line {ln}: {m}" for ln, m in r.violations) or r.status
+            tests.append({"name": f"{r.exercise.id}", "score": 0, "max_score": r.max_points, "status": "failed",
+                          "output": why, "visibility": "visible"})
+            continue
+        for c in r.checks:
+            buf = StringIO()
+            make_console(buf, width=100).print(check_detail(c, r.file))
+            out = buf.getvalue() if c.status != "pass" else "passed"
+            if c.status != "pass" and r.mistake is not None:
+                out += f"\nKnown mistake: {r.mistake.why}"
+            tests.append({"name": f"{r.exercise.id}: {c.description}", "score": c.points if c.status == "pass" else 0,
+                          "max_score": c.points, "status": "passed" if c.status == "pass" else "failed",
+                          "output": out.strip(), "visibility": "visible"})
+    return {"score": result.points, "execution_time": round(result.seconds, 3), "tests": tests}
+
+
+def render_batch(console: Console, s, rows: list[dict], out) -> None:
+    t = Table(title=f"batch: {s.name}", title_justify="left")
+    for col in ("submission", "points", "passed", "problem"):
+        t.add_column(col, justify="right" if col in ("points", "passed") else "left")
+    for row in rows:
+        res = row.get("result")
+        if res is None:
+            t.add_row(row["submission"], f"0/{s.points}", "-", Text(row["error"], style="red"))
+            continue
+        passed = sum(r.status == "passed" for r in res.exercises)
+        worst = next((f"{r.exercise.name}: {r.status}" for r in res.exercises
+                      if r.status in ("error", "timed out", "rule broken")), "")
+        t.add_row(row["submission"], f"{res.points}/{s.points}", f"{passed}/{len(res.exercises)}", Text(worst, style="yellow"))
+    console.print(t)
+    console.print(f"Wrote {out}/gradebook.csv and one JSON result per submission.")

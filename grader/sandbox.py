@@ -65,18 +65,35 @@ class WorkerError(Exception):
 class Worker:
     """One zygote for one set: warm imports, then one fresh forked process per job."""
 
+    MAX_RESTARTS = 5
+
     def __init__(self, preload: list[str], check_files: list[str]):
         self.tmp = Path(tempfile.mkdtemp(prefix="z2h-"))
+        os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
+        self._hello = {"preload": preload, "check_files": check_files}
+        self._killed: set[str] = set()
+        self.checks: list[dict] | None = None
+        self.restarts = 0
+        self._start()
+
+    def _start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "Z2H"))}
         env["OMP_NUM_THREADS"] = "1"
         boot = f"import sys; sys.path.insert(0, {PKG_PARENT!r}); from grader.worker import main; main()"
         self.proc = subprocess.Popen([sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=env, start_new_session=True, cwd=self.tmp)
-        self.proc.stdin.write((json.dumps({"preload": preload, "check_files": check_files}) + "\n").encode())
+        self.proc.stdin.write((json.dumps(self._hello) + "\n").encode())
         self.proc.stdin.flush()
         self._buf = b""
-        self._killed: set[str] = set()
-        self.checks: list[dict] | None = None
+
+    def _restart(self) -> None:
+        """The zygote died (a job may have killed it): start a fresh one and go on."""
+        self.restarts += 1
+        _killpg(self.proc.pid)
+        self.proc.wait()
+        self._start()
+        self.checks = None
+        self.ready()
 
     def ready(self) -> list[dict]:
         """Block until the zygote has loaded the checks; return their metadata."""
@@ -90,6 +107,7 @@ class Worker:
     def run(self, jobs: list[Job], parallel: int = 2, on_event=None) -> dict[str, JobResult]:
         pending, running, results = list(jobs), {}, {}
         started: dict[str, tuple[int, float]] = {}
+        tries: dict[str, int] = {}
         while pending or running:
             while pending and len(running) < parallel:
                 job = pending.pop(0)
@@ -98,9 +116,24 @@ class Worker:
             msg = self._read_line(timeout=0.05)
             now = time.monotonic()
             if msg is None and self.proc.poll() is not None:
-                for job in running.values():
-                    results[job.id] = self._collect(job, "crashed", "the worker process died")
-                break
+                # Someone killed the zygote. Jobs caught in it get one more try each, so an
+                # innocent neighbour is not failed for what another job did.
+                for job in list(running.values()):
+                    tries[job.id] = tries.get(job.id, 0) + 1
+                    if tries[job.id] < 2:
+                        shutil.rmtree(self.tmp / job.id, ignore_errors=True)
+                        pending.insert(0, job)
+                        continue
+                    results[job.id] = self._collect(job, "crashed", "the worker process was killed while this ran")
+                    on_event and on_event(job, results[job.id])
+                running.clear()
+                started.clear()
+                if self.restarts >= self.MAX_RESTARTS:
+                    for job in pending:
+                        results[job.id] = self._collect(job, "crashed", "not run: the worker kept being killed")
+                    break
+                self._restart()
+                continue
             if msg and "pid" in msg and msg["job"] in running:
                 started[msg["job"]] = (msg["pid"], now)
             elif msg and "exit" in msg and msg["job"] in running:
@@ -117,13 +150,16 @@ class Worker:
 
     def _submit(self, job: Job) -> None:
         out = self.tmp / job.id
-        out.mkdir()
+        out.mkdir(exist_ok=True)
         req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
                "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
                "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
                "student_dirs": job.student_dirs, "limits": job.limits}
-        self.proc.stdin.write((json.dumps(req) + "\n").encode())
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write((json.dumps(req) + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            pass  # the zygote is gone; the run loop notices and restarts it
 
     def _finish(self, job: Job, msg: dict, started: dict, now: float) -> JobResult:
         if job.id in self._killed:

@@ -149,11 +149,28 @@ def _sandbox_self(req: dict) -> None:
                 pass
     cwd = out / "cwd"
     cwd.mkdir(exist_ok=True)
+    if lim.get("drop"):
+        _drop_privileges(out, cwd)
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update({"HOME": str(cwd), "TMPDIR": str(cwd), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
                        "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
     sys.stdin = open(os.devnull)
+
+
+NOBODY = 65534
+
+
+def _drop_privileges(out: Path, cwd: Path) -> None:
+    """Batch and Gradescope runs as root: the job runs as nobody, so it can neither signal the
+    grader nor write the progress file, fixtures or other submissions. Not root: a no-op."""
+    if os.geteuid() != 0:
+        return
+    for p in (out, cwd, out / "output.txt"):
+        os.chown(p, NOBODY, NOBODY)
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
 
 
 def _vm_size() -> int:
