@@ -32,24 +32,33 @@ def locked(root: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def _parse(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if type(data) is not dict or data.get("format") != FORMAT or type(data.get("exercises")) is not dict:
+        raise ValueError("not a z2h progress file")
+    for key, rec in data["exercises"].items():
+        if type(rec) is not dict or type(rec.get("best", 0)) not in (int, float):
+            raise ValueError(f"bad record for {key}")
+    return data
+
+
 def load(root: Path) -> tuple[dict, str | None]:
-    """(state, warning). A damaged file is renamed aside and a fresh state returned, with a warning."""
+    """(state, warning). A damaged file is set aside; the previous good copy (kept by every save)
+    takes its place, so what was earned survives; with no good copy, a fresh state."""
     path = _dir(root) / "progress.json"
     if not path.exists():
         return _fresh(), None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if type(data) is not dict or data.get("format") != FORMAT or type(data.get("exercises")) is not dict:
-            raise ValueError("not a z2h progress file")
-        for key, rec in data["exercises"].items():
-            if type(rec) is not dict or type(rec.get("best", 0)) not in (int, float):
-                raise ValueError(f"bad record for {key}")
-        return data, None
+        return _parse(path), None
     except (ValueError, OSError, UnicodeDecodeError) as e:
         aside = path.with_name(f"progress.corrupt-{int(time.time())}.json")
         with contextlib.suppress(OSError):
             os.replace(path, aside)
-        return _fresh(), f"the progress file {path} was unreadable ({e}); it was moved to {aside.name} and rebuilt"
+        try:
+            state, how = _parse(_dir(root) / "progress.prev.json"), "restored from the previous good copy"
+        except (ValueError, OSError, UnicodeDecodeError):
+            state, how = _fresh(), "rebuilt"
+        return state, f"the progress file {path} was unreadable ({e}); it was moved to {aside.name} and {how}"
 
 
 def _fresh() -> dict:
@@ -64,6 +73,10 @@ def save(root: Path, state: dict) -> None:
         json.dump(state, f, indent=1, sort_keys=True)
         f.flush()
         os.fsync(f.fileno())
+    if (d / "progress.json").is_file():  # the last good state, for load() to fall back on
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+            _parse(d / "progress.json")
+            os.replace(d / "progress.json", d / "progress.prev.json")
     os.replace(tmp, d / "progress.json")
 
 

@@ -37,7 +37,7 @@ class Job:
     overrides: dict[str, str] = field(default_factory=dict)
     data_dirs: list[str] = field(default_factory=list)
     student_dirs: list[str] = field(default_factory=list)
-    limits: dict = field(default_factory=lambda: {"memory_mb": 2048, "file_mb": 64, "cpu_s": 60, "nproc": None})
+    limits: dict = field(default_factory=lambda: {"memory_mb": 2048, "file_mb": 64, "cpu_s": 120, "nproc": 64})
 
 
 @dataclass

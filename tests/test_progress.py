@@ -50,3 +50,11 @@ def test_concurrent_writers_are_serialized(toy):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert progress.load(toy)[0]["exercises"]["toy/scale"]["hints"] == 40
+
+
+def test_corrupted_progress_falls_back_to_the_previous_good_copy(toy):
+    progress.record(toy, results(toy, "passed", 3))
+    progress.record(toy, results(toy, "failing", 1))
+    (toy / ".z2h" / "progress.json").write_text("PASSED PASSED")
+    state, warning = progress.load(toy)
+    assert state["exercises"]["toy/scale"]["best"] == 3 and "previous good copy" in warning
