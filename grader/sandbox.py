@@ -80,7 +80,7 @@ class Worker:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "Z2H"))}
         env["OMP_NUM_THREADS"] = "1"
         boot = f"import sys; sys.path.insert(0, {PKG_PARENT!r}); from grader.worker import main; main()"
-        self.proc = subprocess.Popen([sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-I", "-B", "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=env, start_new_session=True, cwd=self.tmp)
         self.proc.stdin.write((json.dumps(self._hello) + "\n").encode())
         self.proc.stdin.flush()
