@@ -51,6 +51,7 @@ def main() -> None:
     ap.add_argument("--sets", nargs="*", default=None)
     ap.add_argument("--milestones", action="store_true", help="also time every milestone")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=100, help="submissions in the batch benchmark")
     args = ap.parse_args()
     import tomllib
     course = tomllib.loads((REPO / "exercises" / "course.toml").read_text())
@@ -68,6 +69,7 @@ def main() -> None:
             print(f"grade {s:<10} solved            {t:6.3f} s  = {t / torch_s:4.2f} x import torch   (target {target})")
         if "micrograd" in sets:
             loop_timeout(root, env)
+            batch(root, args.batch, env)
         if args.milestones:
             for s in sets:
                 milestones(root, s, env)
@@ -86,6 +88,30 @@ def loop_timeout(root: Path, env: dict) -> None:
         print(f"infinite loop in micrograd/{ex.stem}: {status!r} after {t:.2f} s (check timeout 3 s; target <= 4 s + start-up)")
     finally:
         target.write_text(saved)
+
+
+def batch(root: Path, n: int, env: dict) -> None:
+    """n micrograd submissions, half solved and half untouched, through `grade batch`."""
+    subs = Path(tempfile.mkdtemp(prefix="z2h-subs-"))
+    try:
+        for i in range(n):
+            d = subs / f"student{i:03d}"
+            d.mkdir()
+            src = root / ("solutions" if i % 2 == 0 else "exercises") / "micrograd"
+            for p in (root / "solutions" / "micrograd").glob("*.py"):
+                shutil.copy(src / p.name, d / p.name)
+        fresh = Path(tempfile.mkdtemp(prefix="z2h-course-"))  # stubs, not the solved copy
+        shutil.copytree(REPO / "exercises", fresh / "exercises")
+        shutil.copytree(REPO / "solutions", fresh / "solutions")
+        t, _ = wall(GRADE + ["batch", "micrograd", *map(str, sorted(subs.iterdir())), "--out", str(subs / "out"),
+                             "--root", str(fresh)], repeat=1, env=env)
+        rows = (subs / "out" / "gradebook.csv").read_text().splitlines()[1:]
+        full = sum(1 for r in rows if r.split(",")[-3] == r.split(",")[-2])
+        print(f"batch of {n} micrograd submissions: {t:.2f} s = {t / n * 1000:.0f} ms each; {full} full marks "
+              f"(target <= 30 s; otter-grader ~3 s each)")
+        shutil.rmtree(fresh, ignore_errors=True)
+    finally:
+        shutil.rmtree(subs, ignore_errors=True)
 
 
 def milestones(root: Path, s: str, env: dict) -> None:

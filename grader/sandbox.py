@@ -250,7 +250,8 @@ def _read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
         error = {k: str(rec.get(k, ""))[:6000] for k in ("type", "message", "where", "traceback", "phase", "reason")
                  if k in rec} or None
         if status == "timeout":
-            error = {"type": "Timeout", "message": f"took longer than {rec.get('limit')} s"}
+            what = "importing the module" if rec.get("phase") == "import" else "the check"
+            error = {"type": "Timeout", "message": f"{what} took longer than {rec.get('limit')} s"}
         if status not in ("ok", "todo", "error", "timeout", "skipped"):
             raise wire.WireError(f"unknown status {status!r}")
         return CheckRun(name, status, value, error, text, float(rec.get("seconds", 0.0)))

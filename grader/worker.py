@@ -235,7 +235,9 @@ def _run(req: dict, registry: dict) -> None:
         started, pos = time.perf_counter(), _flush_pos()
         rec: dict = {"name": chk.name}
         blob = bytearray()
-        if load_error is not None:
+        if load_error is not None and load_error["status"] == "timeout" and i > 0:
+            rec.update(status="skipped", reason="not run: importing the module timed out")
+        elif load_error is not None:
             rec.update(load_error)
         elif stopped:
             rec.update(status="skipped", reason=stopped)
@@ -272,19 +274,31 @@ def _one(chk, module, req, out: Path, student_dirs, blob: bytearray, checks, wir
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+IMPORT_TIMEOUT = 5.0  # seconds for the student's module to import: a loop at module level ends here
+
+
 def _load_module(req: dict, student_dirs: list[str]):
     for d in reversed(req["search_path"]):
         sys.path.insert(0, d)
+
+    def on_alarm(*_):
+        raise CheckTimeout()
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, IMPORT_TIMEOUT)
     try:
         for name, path in req["overrides"].items():
             _import_file(name, path)
         module = _import_file(req["module"], req["module_path"]) if req["module"] not in req["overrides"] \
             else sys.modules[req["module"]]
         return module, None
+    except CheckTimeout:
+        return None, {"status": "timeout", "limit": IMPORT_TIMEOUT, "phase": "import"}
     except NotImplementedError as e:
         return None, {"status": "todo", "message": _safe_str(e)}
     except BaseException as e:
         return None, {"status": "error", "phase": "import", **_describe(e, student_dirs)}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _import_file(name: str, path: str):
