@@ -19,6 +19,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="grade", description="Auto-graded exercises for Neural Networks: Zero to Hero.",
                                 epilog="verbs: " + ", ".join(VERBS) + ". `grade VERB -h` for each.")
     p.add_argument("target", nargs="?", help="a set (micrograd) or one exercise (micrograd/value); none: the dashboard")
+    p.add_argument("--notebook", metavar="PATH",
+                   help="grade the exercise cells of a notebook (from `grade notebook SET`) instead of the .py files")
     _common(p)
     _grading(p)
     p.add_argument("--format", choices=["text", "json", "gradescope"], default=None,
@@ -56,6 +58,10 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("submissions", nargs="+", help="folders, .zip files or .ipynb notebooks")
         p.add_argument("--out", required=True, help="where gradebook.csv and the JSON results go")
         _grading(p)
+    if verb == "notebook":
+        p.add_argument("set", help="the set to export, e.g. micrograd")
+        p.add_argument("--out", help="where to write it (default: exercises/SET/SET.ipynb)")
+        p.add_argument("--force", action="store_true", help="overwrite an existing notebook")
     return p
 
 
@@ -70,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.target is None:
             return app.dashboard(course, console, args.json)
         opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
+        if args.notebook:
+            from grader import notebook
+            fmt = "json" if args.json or getattr(args, "format", None) == "json" else "text"
+            return notebook.grade_cli(course, args.target, args.notebook, console, opts, fmt)
         fmt = args.format or ("json" if args.json else "text")
         return app.grade(course, args.target, console, opts, fmt, source=args.source)
     except ContentError as e:
@@ -99,6 +109,9 @@ def _verb(verb: str, args, console) -> int:
     if verb == "batch":
         opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
         return app.batch(course, args.set, args.submissions, args.out, opts, console)
+    if verb == "notebook":
+        from grader import notebook
+        return notebook.export_cli(course, args.set, args.out, args.force, console)
     report.render_error(console, f"`grade {verb}` is not built yet")
     return app.EXIT_USAGE
 

@@ -273,3 +273,188 @@ def render_batch(console: Console, s, rows: list[dict], out) -> None:
         t.add_row(row["submission"], f"{res.points}/{s.points}", f"{passed}/{len(res.exercises)}", Text(worst, style="yellow"))
     console.print(t)
     console.print(f"Wrote {out}/gradebook.csv and one JSON result per submission.")
+
+
+# ---- notebooks and watch mode (grader/notebook.py, grader/watch.py) -------------------------------
+
+def notebook_console() -> Console:
+    """In Jupyter: rich's HTML output, in colour. Anywhere else: the ordinary console."""
+    try:
+        from IPython import get_ipython
+        jupyter = type(get_ipython()).__name__ == "ZMQInteractiveShell"
+    except ImportError:
+        jupyter = False
+    if jupyter:
+        return Console(force_jupyter=True, width=100, highlight=False, emoji=False, soft_wrap=False)
+    return make_console()
+
+
+def verdict_line(r) -> Text:
+    """One exercise in one line: id, status, checks, points."""
+    ran = [c for c in r.checks if c.status != "skipped"]
+    t = Text()
+    t.append(f"{r.exercise.id}  ", style="bold")
+    t.append(r.status, style=STYLE.get(r.status, ""))
+    if ran:
+        t.append(f"   {r.passed_checks}/{len(ran)} checks")
+    t.append(f"   {r.points}/{r.max_points} points")
+    return t
+
+
+def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: str = "",
+                   more_hints: str | None = None) -> Panel:
+    """The failing exercise in detail, as exercise_detail, ending with the next step of the verb that shows it."""
+    parts: list = []
+    if r.status == "rule broken":
+        for line, msg in r.violations:
+            parts.append(Text(f"{r.file}:{line}: {msg}", style="magenta"))
+    if r.detail:
+        parts.append(Text(r.detail, style="yellow"))
+    bad = [c for c in r.checks if c.status in ("fail", "error", "timeout")]
+    for c in (bad if every else bad[:1]):
+        parts.append(check_detail(c, r.file))
+    if r.mistake is not None:
+        parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
+    first_hint = hint or (r.exercise.hints[0] if r.exercise.hints else None)
+    if first_hint:
+        parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint,
+                                   (f"   ({more_hints or 'more: grade hint ' + r.exercise.id})", "dim")))
+    if next_step:
+        parts.append(Text(next_step, style="bold"))
+    if len(bad) > 1 and not every:
+        parts.append(Text(f"{len(bad) - 1} more failing check(s): grade {r.exercise.id}", style="dim"))
+    return Panel(Group(*parts), title=f"{r.exercise.id}: {escape(r.exercise.title)}", title_align="left",
+                 border_style=STYLE.get(r.status, ""))
+
+
+def render_notebook_written(console: Console, path: str, s) -> None:
+    console.print(f"Wrote {path}: {len(s.exercises)} exercise cells of {s.name}, each followed by its check cell.")
+    console.print(f"Open it in Jupyter (`jupyter lab {path}`), fill in a cell, run it, then run the check under it.")
+    console.print(f"`grade {s.name} --notebook {path}` grades the saved notebook from a terminal.")
+
+
+def render_notebook_problems(console: Console, name: str, messages: list[str]) -> None:
+    if not messages:
+        return
+    console.print(Text(f"{name}:", style="bold yellow"))
+    for m in messages:
+        console.print(Text(f"  - {m}", style="yellow"))
+
+
+def render_notebook_unrun(console: Console, what: str) -> None:
+    console.print(Text.assemble(
+        ("Nothing to check yet: ", "bold yellow"),
+        f"run the cell for {what} first (its first line is `# z2h: {what}`), then run check again."
+        if "/" in what else f"run an exercise cell of {what} first (first line `# z2h: {what}/...`), then check again."))
+
+
+def render_notebook_check(console: Console, exercises: list, warning: str | None = None) -> None:
+    """check() in a notebook: a verdict line per exercise, and what to do next (one output)."""
+    parts: list = []
+    for r in exercises:
+        parts.append(verdict_line(r))
+        again = f'Fix the cell, run it, then run check("{r.exercise.id}") again.'
+        if r.status in FIRST_FAILING:
+            parts.append(exercise_panel(r, every=True, next_step=again))
+        elif r.status == "not started":
+            t = Text("  Replace each `raise NotImplementedError` in the cell with your code, run it, then check again.")
+            if r.exercise.hints:
+                t.append(f"\n  hint: {r.exercise.hints[0]}", style="cyan")
+            parts.append(t)
+        elif r.status == "skipped":
+            reason = next((c.reason for c in r.checks if c.reason), "")
+            parts.append(Text(f"  skipped: {reason}", style="yellow"))
+    if warning:
+        parts.append(Text(warning, style="yellow"))
+    console.print(Group(*parts))
+
+
+def watch_live(console: Console):
+    """The in-place display of `grade watch` (alternate screen; restored on exit)."""
+    from rich.live import Live
+    return Live(console=console, auto_refresh=False, screen=True, redirect_stdout=False, redirect_stderr=False)
+
+
+def watch_screen(v) -> Group:
+    """What `grade watch` shows. v: grader.watch.View (set, current exercise, latest results, status line)."""
+    s, cur = v.set, v.current
+    parts: list = []
+    head = Text()
+    head.append(f"grade watch {s.name}", style="bold")
+    k = [e.name for e in s.exercises].index(cur.name) + 1
+    head.append(f"   exercise {k}/{len(s.exercises)}: ")
+    head.append(cur.id, style="bold")
+    head.append(f"   edit {v.files[cur.name]}")
+    parts.append(head)
+    strip = Text("  ")
+    for e in s.exercises:
+        r = v.results.get(e.name)
+        st = r.status if r else "not graded"
+        strip.append(f"{'>' if e.name == cur.name else ' '}{e.name}", style=STYLE.get(st, "dim") + (" bold" if e.name == cur.name else ""))
+        strip.append(f" [{st}]  ", style="dim")
+    parts.append(strip)
+    if v.show_list:
+        t = Table(title=f"{s.name}: {s.title}", title_justify="left", expand=False)
+        for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
+            t.add_column(col, justify=just)
+        for e in s.exercises:
+            r = v.results.get(e.name)
+            if r is None:
+                t.add_row(e.id, Text("not graded", style="dim"), "-", f"-/{e.points}")
+                continue
+            ran = [c for c in r.checks if c.status != "skipped"]
+            t.add_row(e.id, Text(r.status, style=STYLE.get(r.status, "")), f"{r.passed_checks}/{len(ran)}" if ran else "-",
+                      f"{r.points}/{r.max_points}")
+        parts.append(t)
+    r = v.results.get(cur.name)
+    if v.grading:
+        parts.append(Text(f"grading {v.grading} ...", style="cyan"))
+    elif r is None:
+        parts.append(Text("not graded yet: save the file (or press r)", style="dim"))
+    else:
+        parts.append(verdict_line(r))
+        if r.status in FIRST_FAILING:
+            parts.append(exercise_panel(r, hint=v.hint, next_step=f"Save {r.file} to re-grade.",
+                                        more_hints="more: press h"))
+        elif r.status == "not started":
+            t = Text(f"  edit {r.file}: replace each `raise NotImplementedError` with your code and save.")
+            hint = v.hint or (r.exercise.hints[0] if r.exercise.hints else None)
+            if hint:
+                t.append(f"\n  hint: {hint}", style="cyan")
+            parts.append(t)
+        elif v.hint:
+            parts.append(Text(f"  hint: {v.hint}", style="cyan"))
+    if v.message:
+        parts.append(Text(v.message, style=v.message_style or "bold"))
+    foot = Text(style="dim")
+    if v.last:
+        foot.append(f"last: {v.last}   ")
+    foot.append(f"saves seen by {v.mode}")
+    if v.mode != "polling":
+        foot.append(" (if saves go unnoticed: --poll or Z2H_POLL=1)")
+    if v.keys:
+        foot.append("\nkeys: n next  h hint  l list  r re-run  q quit")
+    else:
+        foot.append("\nCtrl-C to stop")
+    parts.append(foot)
+    return Group(*parts)
+
+
+def render_notebook_set(console: Console, result, again: str, focus: bool = False) -> None:
+    """`grade SET --notebook PATH`: the table, then the first failing exercise, naming cells, not files."""
+    console.print(exercise_table(result))
+    pts, total = result.points, result.set.points
+    console.print(Text(f"progress  [{_bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)"))
+    bad = [r for r in result.exercises if r.status in FIRST_FAILING]
+    for r in (bad if focus else bad[:1]):
+        console.print(exercise_panel(r, every=focus, next_step=f"Fix {r.file}, save the notebook, then run `{again}` again."))
+    if not bad:
+        nxt = next((r for r in result.exercises if r.status == "not started"), None)
+        if nxt is not None:
+            t = Text.assemble(("Next: ", "bold"), f"{nxt.exercise.title}\n",
+                              f"  fill in {nxt.file}, save the notebook, then run `{again}` again.")
+            if nxt.exercise.hints:
+                t.append(f"\n  hint: {nxt.exercise.hints[0]}", style="cyan")
+            console.print(t)
+        elif result.all_passed:
+            console.print(Text(f"All of {result.set.name} passes. Well done.", style="bold green"))

@@ -1,0 +1,13 @@
+"""z2h-grader: auto-graded exercises for Neural Networks: Zero to Hero.
+
+`from grader import check` (in a Jupyter notebook) grades the exercise cells you have run;
+it is imported lazily, so `import grader` stays light for the CLI and the sandbox worker.
+"""
+
+
+def __getattr__(name: str):
+    if name == "check":
+        from grader import notebook
+        notebook.install_hook()
+        return notebook.check
+    raise AttributeError(f"module 'grader' has no attribute {name!r}")
