@@ -79,3 +79,11 @@ def test_console_script_off_a_terminal_is_plain(toy):
     out = subprocess.run([sys.executable, "-m", "grader.cli", "toy", "--root", str(toy)], capture_output=True,
                          text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 1 and "not started" in out.stdout and "\x1b[" not in out.stdout
+
+
+def test_a_torch_free_set_never_imports_torch_in_the_grader(toy):
+    solve(toy)
+    code = ("import sys; from grader.cli import main; rc = main(['toy', '--root', sys.argv[1]]); "
+            "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', rc)")
+    out = subprocess.run([sys.executable, "-c", code, str(toy)], capture_output=True, text=True)
+    assert out.stdout.strip().endswith("NO-TORCH 0")
