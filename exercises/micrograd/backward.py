@@ -1,0 +1,20 @@
+"""The backward pass: visit the graph in topological order, then run every _backward in reverse.
+
+`Value.backward()` (in value.py) calls `backward(self)` from this file.
+
+Your graph can be deep: a loop of 10,000 operations builds a chain 10,000 nodes long, and
+a recursive depth-first search would need 10,000 nested calls (Python stops at about 1,000).
+Build the order with a loop and a stack of your own instead.
+"""
+
+
+def build_topo(root):
+    """Every node reachable from root, each exactly once, children before the nodes made from them."""
+    # TODO: a depth-first search without recursion: an explicit stack, a visited set, and a node appended only after all its children
+    raise NotImplementedError('micrograd/backward: a depth-first search without recursion: an explicit stack, a visited set, and a node appended only after all its children')
+
+
+def backward(root):
+    """Fill .grad of every node in root's graph with d root / d node."""
+    # TODO: seed root.grad with 1.0, then call _backward on each node of build_topo(root), in reverse
+    raise NotImplementedError('micrograd/backward: seed root.grad with 1.0, then call _backward on each node of build_topo(root), in reverse')
