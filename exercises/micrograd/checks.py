@@ -33,7 +33,7 @@ def _num(rnd, lo=-3.0, hi=3.0, away=0.25):
     while True:
         x = round(rnd.uniform(lo, hi), 4)
         if abs(x) >= away:
-            return x
+            return round(x, 4)
 
 
 def _tree_backprop(out, seed_grad):
@@ -155,7 +155,7 @@ def pow_int(m, ctx):
 
 @check("value", "a ** 0.5 and a ** -1.5 (float exponents): data and local derivatives k * a**(k-1)")
 def pow_float(m, ctx):
-    out = {}
+    res = {}
     for k in (0.5, -1.5):
         x, g = _num(ctx.random, 0.5, 4.0), _num(ctx.random)
         a = m.Value(x)
@@ -163,9 +163,9 @@ def pow_float(m, ctx):
         c.grad = g
         c._backward()
         num = numeric_grad(lambda v: (m.Value(v[0]) ** k).data * g, [x])
-        out.update({f"(a**{k}).data": c.data, f"a.grad for a**{k}": a.grad,
+        res.update({f"(a**{k}).data": c.data, f"a.grad for a**{k}": a.grad,
                     f"a.grad for a**{k} agrees with central differences": _agrees([a.grad], num)})
-    return out
+    return res
 
 
 @check("value", "-a and a - b: data and gradients (backpropagated by hand through the nodes they are made of)")
@@ -228,44 +228,44 @@ def rtruediv(m, ctx):
 @check("value", "c = a.exp(); c.grad = 1.0 at a = -1.5, 0.0 and a seeded a: c = e**a, and the local derivative "
        "e**a (the output itself)")
 def exp(m, ctx):
-    out = {}
+    res = {}
     for x in (-1.5, 0.0, _num(ctx.random, -2.0, 2.0)):
         a = m.Value(x)
         c = a.exp()
         c.grad = 1.0
         c._backward()
-        out[f"c.data at a = {x}"] = c.data
-        out[f"a.grad at a = {x}"] = a.grad
-    return out
+        res[f"c.data at a = {x}"] = c.data
+        res[f"a.grad at a = {x}"] = a.grad
+    return res
 
 
 @check("value", "c = a.tanh(); c.grad = 1.0 at a = 0.8814 (the lecture's neuron), -1.2 and a seeded a: the local "
        "derivative is 1 - c**2",
        points=2)
 def tanh(m, ctx):
-    out = {}
+    res = {}
     for x in (0.8813735870195432, -1.2, _num(ctx.random, -2.0, 2.0)):
         a = m.Value(x)
         c = a.tanh()
         c.grad = 1.0
         c._backward()
-        out[f"c.data at a = {x}"] = c.data
-        out[f"a.grad at a = {x}"] = a.grad
-    return out
+        res[f"c.data at a = {x}"] = c.data
+        res[f"a.grad at a = {x}"] = a.grad
+    return res
 
 
 @check("value", "c = a.relu(); c.grad = 3.0 at a = 2.5, -1.5 and a seeded a: c = max(0, a); a.grad is 0 where a "
        "is negative")
 def relu(m, ctx):
-    out = {}
+    res = {}
     for x in (2.5, -1.5, _num(ctx.random)):
         a = m.Value(x)
         c = a.relu()
         c.grad = 3.0
         c._backward()
-        out[f"c.data at a = {x}"] = c.data
-        out[f"a.grad at a = {x}"] = a.grad
-    return out
+        res[f"c.data at a = {x}"] = c.data
+        res[f"a.grad at a = {x}"] = a.grad
+    return res
 
 
 @check("value", "the lecture's L = (a*b + c) * f, backpropagated by hand: L._backward(), d._backward(), e._backward()",
