@@ -320,7 +320,8 @@ def topo_lecture(m):
     return {**_topo_facts(topo, L), "labels": sorted(v.label for v in topo)}
 
 
-@check("backward", "build_topo on a graph that reuses nodes (b = a*2; c = a + b; d = b*c): each node exactly once")
+@check("backward", "build_topo on a graph that reuses nodes (b = a*2; c = a + b; d = b*c; e = d*d + c): each node "
+       "exactly once")
 def topo_shared(m):
     V = _sibling(m, "value", "Value")
     a = V(1.5)
