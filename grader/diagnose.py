@@ -26,7 +26,8 @@ def matches(metas: list[dict], student: dict, wrong: dict, failed: set[str]) -> 
 
 def name_mistakes(results, todo: dict, oracle) -> None:
     """Set `.mistake` on each failing ExerciseResult whose results match a known mistake's."""
-    failing = [r for r in results if r.status in ("failing", "error", "timed out") and r.runs]
+    failing = [r for r in results if r.status in ("failing", "error", "timed out") and r.runs
+               and not any((c.error or {}).get("type") == "ReferenceFailed" for c in r.checks)]
     if not failing:
         return
     catalogue = oracle.mistakes(sorted({r.exercise.name for r in failing}), todo)

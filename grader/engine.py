@@ -195,7 +195,8 @@ def _relative(error: dict | None, root: Path) -> dict | None:
 
 
 def _rel(path: Path, root: Path) -> str:
+    """The file as the student knows it: relative to the course, or (a submission) its name."""
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
-        return str(path)
+        return path.name

@@ -48,11 +48,19 @@ def value_notes(path: str, e: np.ndarray, g: np.ndarray, bad: np.ndarray, rtol: 
         notes.append("is all zeros: no gradient reached it (a missing _backward, or grads zeroed after backward?)"
                      if is_grad else "is all zeros")
         return notes
-    factor = _constant_factor(e, g, rtol, atol)
+    factor = _constant_factor(e, g, rtol, atol) if e.size > 1 or _small_factor(e, g) else None
     if factor:
         notes.append(factor)
     notes += _lines(bad)
     return notes
+
+
+def _small_factor(e: np.ndarray, g: np.ndarray) -> bool:
+    """For a single number, a ratio means something only when small and whole: x2, x-1, /2."""
+    if not e.any() or not np.isfinite(g).all():
+        return False
+    k = float(g.flat[0] / e.flat[0])
+    return any(abs(k - c) < 1e-9 for c in (-1, 2, 3, 4, 0.5, 0.25, -2))
 
 
 def _constant_factor(e: np.ndarray, g: np.ndarray, rtol: float, atol: float) -> str | None:
