@@ -124,6 +124,22 @@ def mul_reused(m, ctx):
     return {"b.data": b.data, "a.grad": a.grad}
 
 
+@check("value", "every _backward adds into a gradient that is already there (+=, never =): a.grad and b.grad "
+       "start at 0.5, as when a node feeds two operations")
+def local_grads_accumulate(m, ctx):
+    out = {}
+    for op, make in (("+", lambda a, b: a + b), ("*", lambda a, b: a * b), ("**", lambda a, b: a ** 3),
+                     ("exp", lambda a, b: a.exp()), ("tanh", lambda a, b: a.tanh()), ("relu", lambda a, b: a.relu())):
+        a, b = m.Value(abs(_num(ctx.random))), m.Value(_num(ctx.random))
+        c = make(a, b)
+        a.grad, b.grad = 0.5, 0.5
+        c.grad = _num(ctx.random)
+        c._backward()
+        out[f"a.grad after {op}"] = a.grad
+        out[f"b.grad after {op}"] = b.grad
+    return out
+
+
 @check("value", "a + 2.0: a plain number is wrapped in a Value (a gets the gradient, the number is a child too)")
 def add_number(m, ctx):
     a = m.Value(_num(ctx.random))
