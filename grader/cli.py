@@ -62,6 +62,12 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("set", help="the set to export, e.g. micrograd")
         p.add_argument("--out", help="where to write it (default: exercises/SET/SET.ipynb)")
         p.add_argument("--force", action="store_true", help="overwrite an existing notebook")
+    if verb == "watch":
+        p.add_argument("set", help="the set to watch (micrograd), or the exercise to start at (micrograd/nn)")
+        p.add_argument("--poll", action="store_true",
+                       help="poll for saves instead of waiting for file events (WSL, NFS); or set Z2H_POLL=1")
+        p.add_argument("--milestones", action="store_true", help="also run the long training checks on every save")
+        p.add_argument("--seed", type=int, default=0, help="replay the checks with another random draw")
     return p
 
 
@@ -112,6 +118,10 @@ def _verb(verb: str, args, console) -> int:
     if verb == "notebook":
         from grader import notebook
         return notebook.export_cli(course, args.set, args.out, args.force, console)
+    if verb == "watch":
+        from grader import watch
+        opts = engine.Options(seed=args.seed, skip_milestones=not args.milestones)
+        return watch.run(course, args.set, console, opts, poll=args.poll)
     report.render_error(console, f"`grade {verb}` is not built yet")
     return app.EXIT_USAGE
 

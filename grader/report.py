@@ -394,7 +394,7 @@ def watch_screen(v) -> Group:
         strip.append(f" [{st}]  ", style="dim")
     parts.append(strip)
     if v.show_list:
-        t = Table(title=f"{s.name}: {s.title}", title_justify="left", expand=False)
+        t = Table(expand=False)
         for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
             t.add_column(col, justify=just)
         for e in s.exercises:
@@ -426,6 +426,8 @@ def watch_screen(v) -> Group:
             parts.append(Text(f"  hint: {v.hint}", style="cyan"))
     if v.message:
         parts.append(Text(v.message, style=v.message_style or "bold"))
+    if v.notice:
+        parts.append(Text(v.notice, style="yellow"))
     foot = Text(style="dim")
     if v.last:
         foot.append(f"last: {v.last}   ")
@@ -458,3 +460,15 @@ def render_notebook_set(console: Console, result, again: str, focus: bool = Fals
             console.print(t)
         elif result.all_passed:
             console.print(Text(f"All of {result.set.name} passes. Well done.", style="bold green"))
+
+
+def render_watch_starting(console: Console, s, mode: str) -> None:
+    console.print(Text(f"grade watch {s.name}: starting the worker and grading every exercise once "
+                       f"(saves seen by {mode}) ...", style="dim"))
+
+
+def render_watch_done(console: Console, s, results: list) -> None:
+    """After `grade watch`: where each exercise stands (progress is saved as it goes)."""
+    console.print(Text(f"grade watch {s.name}: stopped. Progress is saved.", style="bold"))
+    for r in results:
+        console.print(verdict_line(r))
