@@ -73,8 +73,9 @@ class Session:
         self._seen = {e.name: _stat(s.stub_path(e)) for e in s.exercises}
         self._changed_at: dict[str, float] = {}
         self._grading_since: float | None = None
-        self._warm: list[str] = []
+        self._warmed: set[str] = set()
         self.rendered = 0
+        self.timing: dict = {}          # the last save: when it was noticed, seconds to grade and to draw
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -90,8 +91,6 @@ class Session:
             self.view.current = next((r.exercise for r in result.exercises if r.status != "passed"),
                                      self.s.exercises[0])
         self.view.last = f"graded all of {self.s.name} in {result.seconds:.2f} s"
-        cur = self.view.current.name      # known mistakes are computed while idle, this exercise first
-        self._warm = [cur] + [e.name for e in self.s.exercises if e.name != cur]
         if result.all_passed:
             self._say(f"All of {self.s.name} passes already. Save a file to re-grade it.", "bold green")
         self._start_watcher()
@@ -204,17 +203,19 @@ class Session:
                 self.draw()
 
     def _warm_one(self) -> None:
-        """While idle: run one exercise's known mistakes, so a failing save is diagnosed from cache."""
-        if not self._warm:
+        """While idle: run the current exercise's known mistakes, so its failing saves are diagnosed from cache."""
+        name = self.view.current.name
+        if self.worker is None or name in self._warmed:
             return
-        name = self._warm.pop(0)
         try:
             todo = engine.plan(self.s, self.worker.ready(), list(self.s.exercises), self.opts)
             self.oracle.mistakes([name], todo)
         except (ContentError, engine.WorkerError):
             pass           # a grade that needs it will report the problem
+        self._warmed.add(name)
 
     def on_save(self, names: set[str]) -> None:
+        self.timing = {"noticed": time.time()}
         order = [e for e in self.s.exercises if f"{e.name}.py" in names]
         for ex in order:
             path = self.s.stub_path(ex)
@@ -257,7 +258,7 @@ class Session:
             v.current, v.hint = ex, None
         v.message = ""
         path = self.s.stub_path(ex)
-        self._grading_since = time.monotonic()
+        self._grading_since = t0 = time.monotonic()
         try:
             result = engine.grade_set(self.s, ex, self.opts, on_event=self._busy, worker=self.worker,
                                       oracle=self.oracle)
@@ -267,6 +268,7 @@ class Session:
             self.draw()
             return
         self._grading_since, v.grading = None, None
+        t1 = time.monotonic()
         r = result.exercises[0]
         before = v.results.get(ex.name)
         v.results[ex.name] = r
@@ -278,6 +280,7 @@ class Session:
         v.last = (f"{path.name} saved {time.strftime('%H:%M:%S')}, verdict {latency:.2f} s after the save"
                   if latency is not None else f"re-ran {ex.id} at {time.strftime('%H:%M:%S')}: {result.seconds:.2f} s")
         self.draw()
+        self.timing.update(grade=t1 - t0, draw=time.monotonic() - t1)
         if self.on_verdict:
             self.on_verdict(ex, r, latency)
         warning = progress.record(self.course.root, [r])
