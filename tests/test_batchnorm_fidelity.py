@@ -1,0 +1,104 @@
+"""The batchnorm set's references reproduce the numbers makemore part 3 prints.
+
+Lecture notebook: nn-zero-to-hero/lectures/makemore/makemore_part3_bn.ipynb. Every number
+below was verified by running the reference on names.txt.
+"""
+import functools
+import random
+
+import pytest
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+@functools.lru_cache(maxsize=None)
+def splits(path, block_size=3):
+    words = open(path, encoding="utf-8").read().splitlines()
+    chars = sorted(set("".join(words)))
+    stoi = {s: i + 1 for i, s in enumerate(chars)}
+    stoi["."] = 0
+
+    def build(ws):
+        X, Y = [], []
+        for w in ws:
+            context = [0] * block_size
+            for ch in w + ".":
+                X.append(context)
+                Y.append(stoi[ch])
+                context = context[1:] + [stoi[ch]]
+        return torch.tensor(X), torch.tensor(Y)
+
+    random.seed(42)
+    random.shuffle(words)
+    n1, n2 = int(0.8 * len(words)), int(0.9 * len(words))
+    return build(words[:n1]), build(words[n1:n2]), build(words[n2:])
+
+
+@pytest.fixture
+def data(dataset):
+    return splits(str(dataset("names.txt")))
+
+
+def test_dataset_sizes(data):
+    # the dataset cell prints torch.Size([182625, 3]), torch.Size([22655, 3]), torch.Size([22866, 3])
+    (Xtr, Ytr), (Xdev, _), (Xte, _) = data
+    assert tuple(Xtr.shape) == (182625, 3) and tuple(Ytr.shape) == (182625,)
+    assert tuple(Xdev.shape) == (22655, 3)
+    assert tuple(Xte.shape) == (22866, 3)
+
+
+def test_original_initial_loss(data):
+    # before any fix (W1, b1, W2, b2 all plain randn) the training cell's first print was
+    # "0/ 200000: 27.8817": the net is confidently wrong. (11897 parameters.)
+    (Xtr, Ytr), _, _ = data
+    g = torch.Generator().manual_seed(2147483647)
+    C = torch.randn((27, 10), generator=g)
+    W1, b1 = torch.randn((30, 200), generator=g), torch.randn(200, generator=g)
+    W2, b2 = torch.randn((200, 27), generator=g), torch.randn(27, generator=g)
+    assert sum(p.nelement() for p in (C, W1, b1, W2, b2)) == 11897
+    ix = torch.randint(0, Xtr.shape[0], (32,), generator=g)
+    h = torch.tanh(C[Xtr[ix]].view(32, -1) @ W1 + b1)
+    assert f"{F.cross_entropy(h @ W2 + b2, Ytr[ix]).item():.4f}" == "27.8817"
+
+
+def test_init_params_count_and_first_loss(data, reference):
+    init = reference("batchnorm", "init")
+    (Xtr, Ytr), _, _ = data
+    g = torch.Generator().manual_seed(2147483647)
+    C, W1, W2, b2, bngain, bnbias = params = init.init_params(g=g)
+    # "MLP revisited" cell prints 12097
+    assert sum(p.nelement() for p in params) == 12097
+    # the training cell's first line: "      0/ 200000: 3.3239" (the minibatch comes from the same g)
+    ix = torch.randint(0, Xtr.shape[0], (32,), generator=g)
+    hpreact = C[Xtr[ix]].view(32, -1) @ W1
+    hpreact = bngain * (hpreact - hpreact.mean(0, keepdim=True)) / hpreact.std(0, keepdim=True) + bnbias
+    loss = F.cross_entropy(torch.tanh(hpreact) @ W2 + b2, Ytr[ix])
+    assert f"{loss.item():.4f}" == "3.3239"
+
+
+def test_deep_network_count_and_first_loss(data, reference):
+    network = reference("batchnorm", "network")
+    linear = reference("batchnorm", "linear")
+    (Xtr, Ytr), _, _ = data
+    C, layers, parameters = network.build_network()
+    # the PyTorch-ified cell (n_hidden = 100, bias=False Linears, BatchNorm1d everywhere) prints 47024
+    assert sum(p.nelement() for p in parameters) == 47024
+    # its training cell's first line: "      0/ 200000: 3.2870"; the batch comes from the same g
+    ix = torch.randint(0, Xtr.shape[0], (32,), generator=linear.g)
+    loss = F.cross_entropy(network.forward(C, layers, Xtr[ix]), Ytr[ix])
+    assert f"{loss.item():.4f}" == "3.2870"
+
+
+def test_batchnorm_eval_uses_running_stats(reference):
+    bn_mod = reference("batchnorm", "batchnorm1d")
+    bn = bn_mod.BatchNorm1d(3)
+    x = torch.randn(64, 3, generator=torch.Generator().manual_seed(0)) * 2 + 1
+    out = bn(x)
+    assert torch.allclose(out.mean(0), torch.zeros(3), atol=1e-5)
+    assert torch.allclose(out.var(0), torch.ones(3), atol=1e-3)  # unbiased variance, as x.var(0)
+    assert torch.allclose(bn.running_mean, 0.1 * x.mean(0, keepdim=True))
+    bn.training = False
+    before = bn.running_mean.clone()
+    bn(x)
+    assert torch.equal(bn.running_mean, before)
