@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import queue
 import select
+import signal
 import sys
 import threading
 import time
@@ -375,6 +376,10 @@ def _rel(path: Path, root: Path) -> str:
             return str(path)
 
 
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 def interactive(console) -> bool:
     return console.is_terminal and not os.environ.get("NO_COLOR")
 
@@ -387,6 +392,7 @@ def run(course: Course, target: str, console, opts: engine.Options, poll: bool =
     keys = live_mode and sys.stdin.isatty()
     sess = Session(course, s, opts, console, poll=poll_wanted(poll), start=ex, keys=keys)
     report.render_watch_starting(console, s, sess.view.mode)
+    old_term = signal.signal(signal.SIGTERM, _interrupt)     # killed: still restore the terminal
     try:
         sess.open()
         if live_mode:
@@ -404,6 +410,7 @@ def run(course: Course, target: str, console, opts: engine.Options, poll: bool =
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, old_term)
         sess.restore_terminal()
         sess.close()
     report.render_watch_done(console, s, [sess.view.results[e.name] for e in s.exercises if e.name in sess.view.results])
