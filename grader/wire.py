@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
+MAX_VALUES = 200_000   # plain values in one result (arrays count once): beyond, encoding and decoding
+                       # alone would outlast a check's time limit; return a tensor or an array instead
 
 # torch dtype name -> numpy dtype name the bytes are stored as
 _TORCH_STORE = {"float32": "float32", "float64": "float64", "float16": "float16", "bfloat16": "float32",
@@ -25,10 +27,26 @@ class WireError(ValueError):
 
 # ---- worker side -----------------------------------------------------------------------------
 
-def encode(x, blob: bytearray, depth: int = 0):
+class _TooMany(Exception):
+    pass
+
+
+def encode(x, blob: bytearray):
     """Python value -> JSON-able tree; array bytes are appended to `blob`."""
+    start = len(blob)
+    try:
+        return _encode(x, blob, 0, [MAX_VALUES])
+    except _TooMany:
+        del blob[start:]
+        return {"t": "unsupported", "type": f"result of more than {MAX_VALUES:,} values (return a tensor or an array)"}
+
+
+def _encode(x, blob: bytearray, depth: int, left: list):
+    left[0] -= 1
+    if left[0] < 0:
+        raise _TooMany
     if depth > MAX_DEPTH:
-        return {"t": "unsupported", "type": "a structure nested too deep"}
+        return {"t": "unsupported", "type": f"structure nested more than {MAX_DEPTH} deep"}
     t = type(x)
     if x is None:
         return None
@@ -44,9 +62,9 @@ def encode(x, blob: bytearray, depth: int = 0):
         return str.__str__(x)
     if issubclass(t, (list, tuple)):
         items = list.__iter__(x) if issubclass(t, list) else tuple.__iter__(x)
-        return {"t": "list" if issubclass(t, list) else "tuple", "v": [encode(i, blob, depth + 1) for i in items]}
+        return {"t": "list" if issubclass(t, list) else "tuple", "v": [_encode(i, blob, depth + 1, left) for i in items]}
     if issubclass(t, dict):
-        return {"t": "dict", "v": [[str(k) if type(k) is not str else k, encode(v, blob, depth + 1)]
+        return {"t": "dict", "v": [[str(k) if type(k) is not str else k, _encode(v, blob, depth + 1, left)]
                                    for k, v in dict.items(x)]}
     torch = sys.modules.get("torch")
     if torch is not None and issubclass(t, torch.Tensor):
@@ -55,7 +73,7 @@ def encode(x, blob: bytearray, depth: int = 0):
     if np is not None and issubclass(t, np.ndarray):
         return _encode_array(np.ascontiguousarray(x), "numpy", str(x.dtype), blob)
     if np is not None and issubclass(t, np.generic):
-        return encode(x.item(), blob, depth + 1)
+        return _encode(x.item(), blob, depth + 1, left)
     return {"t": "unsupported", "type": f"{t.__module__}.{t.__qualname__}"}
 
 
@@ -64,7 +82,7 @@ def _encode_tensor(torch, x, blob: bytearray):
         x = torch.Tensor.detach(x).cpu().contiguous()
         dtype = str(x.dtype).removeprefix("torch.")
         if dtype not in _TORCH_STORE:
-            return {"t": "unsupported", "type": f"a tensor of dtype {dtype}"}
+            return {"t": "unsupported", "type": f"tensor of dtype {dtype}"}
         store = x.float() if dtype == "bfloat16" else x
         arr = store.numpy()
     return _encode_array(arr, "torch", dtype, blob)
@@ -97,9 +115,17 @@ class Unsupported:
     type: str
 
 
-def decode(node, blob: bytes, depth: int = 0):
-    if depth > MAX_DEPTH:
+def decode(node, blob: bytes):
+    """The worker's tree -> plain values; a malformed or oversized tree raises WireError."""
+    return _decode(node, blob, 0, [MAX_VALUES])
+
+
+def _decode(node, blob: bytes, depth: int, left: list):
+    left[0] -= 1
+    if depth > MAX_DEPTH + 1:  # + 1: encode marks what lies deeper as one unsupported node
         raise WireError("result nested too deep")
+    if left[0] < 0:
+        raise WireError(f"result of more than {MAX_VALUES:,} values")
     if node is None or type(node) in (bool, str):
         return node
     if type(node) is not dict or "t" not in node:
@@ -110,10 +136,10 @@ def decode(node, blob: bytes, depth: int = 0):
     if t == "float":
         return float(_str(v))
     if t in ("list", "tuple"):
-        items = [decode(i, blob, depth + 1) for i in _list(v)]
+        items = [_decode(i, blob, depth + 1, left) for i in _list(v)]
         return items if t == "list" else tuple(items)
     if t == "dict":
-        return {_str(k): decode(val, blob, depth + 1) for k, val in (_pair(p) for p in _list(v))}
+        return {_str(k): _decode(val, blob, depth + 1, left) for k, val in (_pair(p) for p in _list(v))}
     if t == "array":
         return _decode_array(node, blob)
     if t == "unsupported":
