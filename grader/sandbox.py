@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,8 @@ from grader import wire
 
 GRACE_S = 1.0          # beyond the sum of check timeouts, before a job is killed
 OUTPUT_CAP = 8192      # bytes of a check's printed output kept for the report
+MAX_RESULT = 16 * 2**20   # bytes of one check's result JSON (wire.MAX_VALUES values fit well within)
+MAX_BLOB = 256 * 2**20    # bytes of one check's array data
 PKG_PARENT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -108,21 +112,29 @@ class Worker:
         pending, running, results = list(jobs), {}, {}
         started: dict[str, tuple[int, float]] = {}
         tries: dict[str, int] = {}
+        suspects: set[str] = set()  # caught in a killed zygote: retried alone, so only the culprit fails
+        self.restarts = 0
         while pending or running:
             while pending and len(running) < parallel:
+                if running and (pending[0].id in suspects or suspects.intersection(running)):
+                    break
                 job = pending.pop(0)
                 self._submit(job)
                 running[job.id] = job
             msg = self._read_line(timeout=0.05)
             now = time.monotonic()
             if msg is None and self.proc.poll() is not None:
-                # Someone killed the zygote. Jobs caught in it get one more try each, so an
-                # innocent neighbour is not failed for what another job did.
+                # Someone killed the zygote. Its jobs die with it (and their process groups); each
+                # gets one more try, alone, so an innocent neighbour is not failed for what another did.
+                for jid, (pid, _) in started.items():
+                    _killpg(pid)
                 for job in list(running.values()):
+                    self._killed.discard(job.id)
                     tries[job.id] = tries.get(job.id, 0) + 1
                     if tries[job.id] < 2:
                         shutil.rmtree(self.tmp / job.id, ignore_errors=True)
                         pending.insert(0, job)
+                        suspects.add(job.id)
                         continue
                     results[job.id] = self._collect(job, "crashed", "the worker process was killed while this ran")
                     on_event and on_event(job, results[job.id])
@@ -139,6 +151,8 @@ class Worker:
             elif msg and "exit" in msg and msg["job"] in running:
                 job = running.pop(msg["job"])
                 results[job.id] = self._finish(job, msg, started, now)
+                self._killed.discard(job.id)  # a worker lives on (watch mode): the id comes back next run
+                started.pop(job.id, None)
                 on_event and on_event(job, results[job.id])
             for jid, (pid, t0) in list(started.items()):
                 if jid in running and now - t0 > running[jid].budget + GRACE_S and jid not in self._killed:
@@ -222,38 +236,66 @@ def _killpg(pid: int) -> None:
         pass
 
 
-def _read_capped(path: Path, start: int = 0, end: int | None = None) -> bytes:
+def _read_file(path: Path, limit: int, start: int = 0) -> bytes | None:
+    """Up to `limit` bytes of a plain file the job left in its folder, or None. The job owns that
+    folder: never follow a link it planted (to the fixtures, say), never block on a FIFO."""
     try:
-        with open(path, "rb") as f:
-            f.seek(start)
-            n = OUTPUT_CAP if end is None else max(0, min(end - start, OUTPUT_CAP))
-            return f.read(n)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return b""
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            return None
+        os.lseek(fd, max(0, start), os.SEEK_SET)
+        chunks, left = [], max(0, limit)
+        while left > 0 and (chunk := os.read(fd, min(left, 2**20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except (OSError, OverflowError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_capped(path: Path, start: int = 0, end: int | None = None) -> bytes:
+    n = OUTPUT_CAP if end is None else min(end - start, OUTPUT_CAP)
+    return _read_file(path, n, start) or b""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Terminal control characters written visibly (\\x1b), so printed escapes cannot redraw a report."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
-    path = out / f"{i}.json"
-    if not path.is_file():
+    data = _read_file(out / f"{i}.json", MAX_RESULT + 1)
+    if data is None:
         return CheckRun(name, "lost")
     try:
-        if path.stat().st_size > 50 * 2**20:
+        if len(data) > MAX_RESULT:
             raise wire.WireError("result file too large")
-        rec = json.loads(path.read_text(encoding="utf-8"))
+        rec = json.loads(data.decode("utf-8"))
         if type(rec) is not dict or rec.get("name") != name:
             raise wire.WireError("result does not belong to this check")
-        blob = (out / f"{i}.bin").read_bytes() if (out / f"{i}.bin").is_file() else b""
+        blob = _read_file(out / f"{i}.bin", MAX_BLOB + 1) or b""
+        if len(blob) > MAX_BLOB:
+            raise wire.WireError("result arrays too large")
         status = rec.get("status")
         value = wire.decode(rec.get("value"), blob) if status == "ok" else None
         start, end = (rec.get("out") or [0, 0])[:2]
-        text = _read_capped(out / "output.txt", int(start), int(end)).decode("utf-8", "replace")
-        error = {k: str(rec.get(k, ""))[:6000] for k in ("type", "message", "where", "traceback", "phase", "reason")
-                 if k in rec} or None
+        text = printable(_read_capped(out / "output.txt", int(start), int(end)).decode("utf-8", "replace"))
+        error = {k: printable(str(rec.get(k, ""))[:6000])
+                 for k in ("type", "message", "where", "traceback", "phase", "reason") if k in rec} or None
         if status == "timeout":
             what = "importing the module" if rec.get("phase") == "import" else "the check"
             error = {"type": "Timeout", "message": f"{what} took longer than {rec.get('limit')} s"}
         if status not in ("ok", "todo", "error", "timeout", "skipped"):
             raise wire.WireError(f"unknown status {status!r}")
         return CheckRun(name, status, value, error, text, float(rec.get("seconds", 0.0)))
-    except (ValueError, KeyError, TypeError, OSError, RecursionError) as e:
+    except (ValueError, KeyError, TypeError, OSError, RecursionError, OverflowError) as e:
         return CheckRun(name, "error", error={"type": "BadResult", "message": f"unreadable result: {e}"})
