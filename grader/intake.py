@@ -19,6 +19,7 @@ class SubmissionError(Exception):
 
 def intake(sub: Path, s, dest: Path) -> None:
     """Write <dest>/<name>.py for each exercise of set `s` found in the submission."""
+    hide_answers(s)
     dest.mkdir(parents=True, exist_ok=True)
     names = [f"{ex.name}.py" for ex in s.exercises]
     if sub.is_dir():
@@ -40,6 +41,20 @@ def intake(sub: Path, s, dest: Path) -> None:
         os.chmod(dest / name, 0o644)
     for d in (dest, dest.parent):  # readable by an isolated (unprivileged) job
         os.chmod(d, 0o755)
+
+
+def hide_answers(s) -> None:
+    """A submission is graded as root with its jobs run as nobody (batch, Gradescope): the references
+    and the recorded results must be unreadable to nobody, or a job could read what it must return.
+    Their folders become 0700 (root, the grader, still reads them). Not root: nothing to do, as the
+    job runs as the very user who owns those files."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    for d in (s.root / "solutions", s.root / "data" / "fixtures"):
+        if d.is_dir() and not d.is_symlink():
+            if d.stat().st_uid != 0:
+                os.chown(d, 0, 0)
+            os.chmod(d, 0o700)
 
 
 def _rank(parts: tuple[str, ...], set_name: str) -> tuple:
