@@ -440,11 +440,11 @@ def install_hook() -> None:
 
 def _session(course, s):
     """A warm worker and a reference cache per set, kept for the kernel's life."""
-    from grader import engine
     key = (str(course.root), s.name)
     w = _WORKERS.get(key)
     if w is None or w[0].proc.poll() is not None:
-        worker = engine.start_worker(s)
+        from grader.watch import warm_worker
+        worker = warm_worker(s)
         import atexit
         atexit.register(worker.close)
         w = _WORKERS[key] = (worker, {})
