@@ -106,6 +106,7 @@ class Session:
     def open(self) -> None:
         """Start the warm worker, compute the reference once, and grade the whole set."""
         self.worker = warm_worker(self.s)
+        import numpy  # noqa: F401  (explaining a mismatch needs it: import it now, not on the first failing save)
         self.oracle = Oracle(self.s, self.worker, self.opts)
         result = engine.grade_set(self.s, None, self.opts, worker=self.worker, oracle=self.oracle)
         for r in result.exercises:
