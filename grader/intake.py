@@ -38,9 +38,9 @@ def intake(sub: Path, s, dest: Path) -> None:
         raise SubmissionError(f"{sub.name} holds none of the stub files ({', '.join(names)})")
     for name, data in found.items():
         (dest / name).write_bytes(data)
-        os.chmod(dest / name, 0o644)
-    for d in (dest, dest.parent):  # readable by an isolated (unprivileged) job
-        os.chmod(d, 0o755)
+        os.chmod(dest / name, 0o600)
+    os.chmod(dest, 0o700)  # the owner's alone: an isolated job reads a private copy (worker); never
+    # touch dest.parent, which may be /tmp itself
 
 
 def hide_answers(s) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader import wire
 
+JOB_UID_BASE, JOB_UIDS = 61000, 1000   # isolated jobs run as uids of their own, from this range
 GRACE_S = 1.0          # beyond the sum of check timeouts, before a job is killed
 OUTPUT_CAP = 8192      # bytes of a check's printed output kept for the report
 MAX_RESULT = 16 * 2**20   # bytes of one check's result JSON (wire.MAX_VALUES values fit well within)
@@ -76,6 +77,7 @@ class Worker:
         os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
         self._hello = {"preload": preload, "check_files": check_files}
         self._killed: set[str] = set()
+        self._uid_seq = 0
         self.checks: list[dict] | None = None
         self.restarts = 0
         self._start()
@@ -165,15 +167,29 @@ class Worker:
     def _submit(self, job: Job) -> None:
         out = self.tmp / job.id
         out.mkdir(exist_ok=True)
+        limits = dict(job.limits, uid=self._next_uid()) if job.limits.get("drop") else job.limits
         req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
                "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
                "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
-               "student_dirs": job.student_dirs, "limits": job.limits}
+               "student_dirs": job.student_dirs, "limits": limits}
         try:
             self.proc.stdin.write((json.dumps(req) + "\n").encode())
             self.proc.stdin.flush()
         except OSError:
             pass  # the zygote is gone; the run loop notices and restarts it
+
+    def _next_uid(self) -> int:
+        """A uid no account owns, different from every other running job's: all as nobody, one
+        submission's job could kill, read or overwrite another's."""
+        import pwd
+        for _ in range(JOB_UIDS):
+            self._uid_seq += 1
+            uid = JOB_UID_BASE + self._uid_seq % JOB_UIDS
+            try:
+                pwd.getpwuid(uid)
+            except KeyError:
+                return uid
+        return 65534
 
     def _finish(self, job: Job, msg: dict, started: dict, now: float) -> JobResult:
         if job.id in self._killed:

@@ -194,11 +194,11 @@ def _sandbox_self(req: dict) -> None:
     cwd = out / "cwd"
     cwd.mkdir(exist_ok=True)
     if lim.get("drop"):
-        _drop_privileges(out, cwd)
+        _drop_privileges(req, out)
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update({"HOME": str(cwd), "TMPDIR": str(cwd), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
-                       "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
+                       "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "USER": "z2h", "LOGNAME": "z2h"})
     sys.stdin = open(os.devnull)
 
 
@@ -216,23 +216,60 @@ def _die_with(zygote: int) -> None:
         os._exit(0)
 
 
-def _drop_privileges(out: Path, cwd: Path) -> None:
-    """Batch and Gradescope runs as root: the job runs as nobody, so it can neither signal the
-    grader nor write the progress file, fixtures or other submissions. Not root: a no-op."""
+def _drop_privileges(req: dict, out: Path) -> None:
+    """Batch and Gradescope run as root: the job runs as a uid of its own (the parent picks one per
+    job; nobody if it did not), so it can neither signal the grader or another job, nor read or
+    write the progress file, the fixtures or another submission. Not root: a no-op."""
     if os.geteuid() != 0:
         return
-    for p in (out, cwd, out / "output.txt"):
-        os.chown(p, NOBODY, NOBODY)
+    uid = int(req["limits"].get("uid", NOBODY))
+    _private_copy(req, out)
     os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
+    try:
+        os.setgid(uid)
+    except OSError:  # a user namespace that maps too few ids: nobody, shared by every job
+        uid = NOBODY
+        os.setgid(uid)
+    for folder, _, files in os.walk(out):
+        for p in (folder, *(os.path.join(folder, f) for f in files)):
+            os.chown(p, uid, uid)
+    os.chmod(out, 0o700)
+    os.setuid(uid)
+
+
+_ALIASES: dict[str, str] = {}  # a job's private copy of a folder -> the folder, for tracebacks
+
+
+def _private_copy(req: dict, out: Path) -> None:
+    """Copy the student's files into the job's own folder and point the job at the copy: the
+    submissions stay readable by root alone (intake), so a job cannot read another's."""
+    import shutil
+    moved: dict[str, str] = {}
+    for k, d in enumerate(dict.fromkeys(req["student_dirs"])):
+        dst = out / "src" / str(k)
+        dst.mkdir(parents=True)
+        for entry in os.scandir(d):
+            if entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                shutil.copyfile(entry.path, dst / entry.name)
+        moved[d.rstrip(os.sep)] = str(dst)
+        _ALIASES[str(dst)] = d.rstrip(os.sep)
+
+    def move(p: str) -> str:
+        for a, b in moved.items():
+            if p == a or p.startswith(a + os.sep):
+                return b + p[len(a):]
+        return p
+    req["module_path"] = move(req["module_path"])
+    req["search_path"] = [move(p) for p in req["search_path"]]
+    req["overrides"] = {k: move(v) for k, v in req["overrides"].items()}
+    req["student_dirs"] = [move(p) for p in req["student_dirs"]]
 
 
 def _nproc_limit(lim: dict) -> int | None:
     """RLIMIT_NPROC counts every process of the user: allow what runs now plus a small margin."""
     if lim.get("nproc") is None:
         return None
-    mine = os.getuid() if not lim.get("drop") else NOBODY
+    mine = int(lim.get("uid", NOBODY)) if lim.get("drop") and os.geteuid() == 0 else os.getuid()
     try:
         count = sum(1 for e in os.listdir("/proc") if e.isdigit() and os.stat(f"/proc/{e}").st_uid == mine)
     except OSError:
@@ -384,6 +421,8 @@ def _describe(e: BaseException, student_dirs: list[str]) -> dict:
         only = type(e).__name__
     tb = "".join(traceback.format_list(frames)) if frames else ""
     message = _safe_str(e)
+    for copy, original in _ALIASES.items():  # name the student's files, not the job's copies
+        tb, only, message = (x.replace(copy, original) for x in (tb, only, message))
     if isinstance(e, OSError) and e.errno == errno.EFBIG:
         more = " (a job may write at most its file-size limit, 64 MB by default: far too much printing?)"
         message, only = message + more, only + more
