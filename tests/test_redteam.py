@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -36,8 +37,8 @@ def make_world() -> Path:
     """A folder outside pytest's private tmp, traversable by all (as /autograder/source is)."""
     world = Path(tempfile.mkdtemp(prefix="z2hrt-", dir=tempfile.gettempdir()))
     os.chmod(world, 0o755)
-    (world / "t").mkdir(mode=0o755)
-    os.chmod(world / "t", 0o755)
+    (world / "t").mkdir()
+    os.chmod(world / "t", 0o1777)  # as /tmp: grading must leave its mode alone
     return world
 
 
@@ -116,14 +117,19 @@ def assert_nothing_left(world: Path, mark: str, allow: set[int] = frozenset()) -
 
 def grade_argv(case: Case, root: Path, world: Path) -> list[str]:
     argv = [case.target, "--root", str(root), "--json"]
-    if "isolated" in case.mode:
-        sub = world / "sub"
+    if "isolated" in case.mode or case.mode == "batch":
+        sub = world / "alice"
         sub.mkdir(exist_ok=True)
         for p in (root / "exercises" / case.target).glob("*.py"):
             if p.name != "checks.py":
                 shutil.copy(p, sub / p.name)
-        os.chmod(sub, 0o755)
         argv += ["--from", str(sub)]
+    if case.mode == "batch":
+        bob = world / "bob"
+        bob.mkdir()
+        (bob / "scale.py").write_text("import time\ndef scale(xs, k):\n    time.sleep(0.2)\n    return [k * x for x in xs]\n")
+        (bob / "counter.py").write_text(counter())
+        argv = ["batch", case.target, str(sub), str(bob), "--root", str(root), "--out", str(world / "out")]
     return argv
 
 
@@ -160,6 +166,7 @@ def check_verdict(case: Case, code: int, out: str) -> None:
         return
     doc = json.loads(out)
     got = {e["id"]: e["status"] for e in doc["exercises"]}
+    batch = "submission" in doc
     assert got == case.expect, f"statuses {got}, expected {case.expect}"
     for key, status in case.checks.items():
         ex_id, name = key.split(":")
@@ -169,13 +176,14 @@ def check_verdict(case: Case, code: int, out: str) -> None:
         assert ex["points"] == sum(c["points"] for c in ex["checks"] if c["status"] == "pass") <= ex["max_points"]
         assert ex["status"] != "passed" or ex["points"] == ex["max_points"]
     assert doc["points"] == sum(e["points"] for e in doc["exercises"])
-    assert (code == 0) == all(e["status"] == "passed" for e in doc["exercises"])
+    assert batch or (code == 0) == all(e["status"] == "passed" for e in doc["exercises"])
     bad = "\n".join(_words(e) for e in doc["exercises"] if e["status"] != "passed")
     for words in case.cause:
         assert words in bad, f"the report does not name the cause ({words!r}):\n{bad[:3000]}"
 
 
 def check_after(case: Case, root: Path, out: str) -> None:
+    assert stat.S_IMODE(os.stat(root.parent / "t").st_mode) == 0o1777, "grading changed the temp folder's mode"
     state, _ = progress.load(root)  # never lost, whatever the case did
     for ex_id, best in SEEDED.items():
         assert state["exercises"].get(ex_id, {}).get("best", 0) >= best, f"progress lost for {ex_id}: {state}"
@@ -193,6 +201,9 @@ def check_after(case: Case, root: Path, out: str) -> None:
             assert (root / "pwned.txt").exists()
         elif name == "pwned_absent":
             assert not (root / "pwned.txt").exists()
+        elif name == "neighbour_passed":
+            doc = json.loads((root.parent / "out" / "bob.json").read_text())
+            assert [e["status"] for e in doc["exercises"]] == ["passed", "passed"], doc
         elif name == "dashboard_names_ghost":
             pass  # checked in run_case, where capsys is at hand
         elif name != "progress_kept":
@@ -217,6 +228,8 @@ def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=fro
         with open(os.environ["Z2H_REDTEAM_LOG"], "a") as f:
             f.write(json.dumps({"case": case.name, "seconds": round(took, 2), "exit": results[0][0],
                                 "statuses": _statuses(results[0][1])}) + "\n")
+    if case.mode == "batch":  # the report to judge: alice's
+        results = [(code, (world / "out" / "alice.json").read_text()) for code, _ in results]
     for code, out in results:
         check_verdict(case, code, out)
     bound = case.bound or BUDGET[case.target]
@@ -271,7 +284,7 @@ def test_the_suite_is_big_enough():
 def test_toy_case(case, world, capsys, monkeypatch, request):
     if case.xfail:  # run it anyway: strict, so a fix shows up as XPASS
         request.node.add_marker(pytest.mark.xfail(reason=case.xfail, strict=True))
-    if "isolated" in case.mode and not IS_ROOT:
+    if ("isolated" in case.mode or case.mode == "batch") and not IS_ROOT:
         pytest.skip("isolation (jobs as nobody) needs root")
     root = make_course(world)
     run_case(case, world, root, capsys, monkeypatch)

@@ -210,6 +210,28 @@ CASES = [
          {**OK, "toy/counter": "failing"}, {"toy/counter:accumulates": "fail"}, ("expected 9",),
          after=("no_control_chars",), note="printed terminal escapes must not redraw the grader's report"),
 
+    # batch: `alice` (the case's files) is graded beside `bob` (solved, a little slow) in one run
+    Case("batch-read-neighbour", "cheat",
+         {C: "import os, importlib.util\nfound = []\nfor top, dirs, files in os.walk('{ROOT}/../t'):\n"
+             "    found += [os.path.join(top, f) for f in files if f == 'counter.py' and 'bob' in top]\n"
+             "spec = importlib.util.spec_from_file_location('theirs', found[0])\n"
+             "theirs = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(theirs)\nCounter = theirs.Counter\n"},
+         {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("IndexError",), exit=0, mode="batch",
+         after=("neighbour_passed",), note="every job copies its own files; the submissions are root's alone"),
+    Case("batch-kill-neighbour", "cheat",
+         {C: counter("import os, signal, time\nend = time.time() + 0.4\nwhile time.time() < end:\n"
+                     "    for e in os.listdir('/proc'):\n        if e.isdigit() and int(e) != os.getpid():\n"
+                     "            try:\n                os.kill(int(e), signal.SIGKILL)\n"
+                     "            except OSError:\n                pass\n" + SOLVED_COUNTER)},
+         {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode="batch",
+         after=("neighbour_passed",), note="a job runs as a uid of its own: it can signal no other job"),
+    Case("batch-forge-neighbour-results", "cheat",
+         {C: counter("import os\nfor top, dirs, files in os.walk('{ROOT}/../t'):\n"
+                     "    for d in dirs:\n        if d.startswith('s1-'):\n"
+                     "            open(os.path.join(top, d, '0.json'), 'w').write('{}')\n" + SOLVED_COUNTER)},
+         {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode="batch",
+         after=("neighbour_passed",), note="another job's folder is 0700 and owned by another uid"),
+
     # ---- faults ---------------------------------------------------------------------------
     Case("infinite-loop", "fault", {C: counter("while True:\n    pass")},
          {**OK, "toy/counter": "timed out"}, {"toy/counter:accumulates": "timeout"}, ("longer than 1.5 s",)),
