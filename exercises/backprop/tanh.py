@@ -1,0 +1,13 @@
+"""Backprop through tanh: h = torch.tanh(hpreact).
+
+The forward pass gives you both the pre-activation hpreact and the output h. The local
+derivative of tanh is best written with one of them.
+"""
+import torch
+
+
+def tanh_backward(dh, hpreact, h):
+    """dhpreact, given dh = dloss/dh, for h = torch.tanh(hpreact)."""
+    # TODO: the local derivative of tanh at this point, chained with dh
+    raise NotImplementedError('backprop/tanh: the local derivative of tanh at this point, chained with dh')
+    return dhpreact
