@@ -72,13 +72,13 @@ def _constant_factor(e: np.ndarray, g: np.ndarray, rtol: float, atol: float) -> 
         return None
     if abs(k + 1) < 1e-6:
         return "it is exactly -1 x the expected value: the sign is flipped"
-    for n in range(2, 10001):
-        if abs(k - n) < 1e-6 * n:
-            return f"it is exactly {n} x the expected value (a missing 1/{n}, a gradient counted {n} times, or sum instead of mean?)"
-        if abs(k - 1 / n) < 1e-6 / n:
-            return f"it is exactly 1/{n} of the expected value (an extra division by {n}, or mean instead of sum?)"
-        if abs(k + n) < 1e-6 * n:
-            return f"it is exactly -{n} x the expected value"
+    n = round(abs(k))  # x n, -x n
+    if 2 <= n <= 10000 and abs(abs(k) - n) < 1e-6 * n:
+        return (f"it is exactly {n} x the expected value (a missing 1/{n}, a gradient counted {n} times, "
+                f"or sum instead of mean?)" if k > 0 else f"it is exactly -{n} x the expected value")
+    n = round(1 / k) if k > 0 else 0  # 1/n
+    if 2 <= n <= 10000 and abs(k - 1 / n) < 1e-6 / n:
+        return f"it is exactly 1/{n} of the expected value (an extra division by {n}, or mean instead of sum?)"
     return f"it is the expected value scaled by {k:.4g}" if e.size > 1 else None
 
 
