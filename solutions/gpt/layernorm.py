@@ -1,0 +1,32 @@
+"""Layer normalization from scratch: normalize every row (every token's features) to zero mean
+and unit variance, then scale by gamma and shift by beta.
+
+    ln = LayerNorm1d(32)
+    out = ln(x)          # x (..., 32) -> out (..., 32); equals F.layer_norm(x, (32,), ln.gamma, ln.beta, 1e-5)
+
+The lecture's LayerNorm1d starts from BatchNorm1d and normalizes the other dimension. Here it
+normalizes the LAST dimension, so it works on (B, C) and on (B, T, C) alike, and it must agree
+with torch's layer norm: biased variance (divide by n, not n-1) and eps inside the square root.
+"""
+import torch
+import torch.nn as nn
+
+
+class LayerNorm1d(nn.Module):
+
+    def __init__(self, dim: int, eps: float = 1e-5):
+        super().__init__()
+        self.eps = eps
+        # BEGIN SOLUTION: trainable parameters: self.gamma (ones of size dim), then self.beta (zeros of size dim), as nn.Parameter
+        self.gamma = nn.Parameter(torch.ones(dim))
+        self.beta = nn.Parameter(torch.zeros(dim))
+        # END SOLUTION
+
+    def forward(self, x):
+        # BEGIN SOLUTION: mean and biased variance over the last dim (keepdim=True); xhat = (x - mean) / sqrt(var + eps); out = gamma * xhat + beta
+        xmean = x.mean(-1, keepdim=True)                # mean of every row
+        xvar = x.var(-1, keepdim=True, unbiased=False)  # variance of every row, dividing by n
+        xhat = (x - xmean) / torch.sqrt(xvar + self.eps)
+        self.out = self.gamma * xhat + self.beta
+        # END SOLUTION
+        return self.out
