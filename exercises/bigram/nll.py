@@ -1,0 +1,15 @@
+"""How good is a model? The average negative log likelihood of the words under it."""
+import torch
+
+
+def average_nll(words: list[str], P: torch.Tensor, stoi: dict[str, int]) -> torch.Tensor:
+    """Return the average negative log likelihood of every bigram of `words` under P
+    (a 0-dim tensor; lower is better).
+
+    For each bigram (ch1, ch2) of each word, wrapped in '.' tokens as when counting, the
+    model gives prob = P[ix1, ix2]. The likelihood of the data is the product of these
+    probabilities; its log is the sum of their logs. The loss is the negative of that sum,
+    averaged over n, the number of bigrams.
+    """
+    # TODO: add up log(P[ix1, ix2]) over every bigram, counting them in n; return -log_likelihood / n
+    raise NotImplementedError('bigram/nll: add up log(P[ix1, ix2]) over every bigram, counting them in n; return -log_likelihood / n')
