@@ -147,9 +147,12 @@ def _judge(res: ExerciseResult, metas: list[dict], ref: dict[str, CheckRun], got
                          output=run.output, seconds=run.seconds)
         res.checks.append(cr)
         r = ref.get(m["name"]) or CheckRun(m["name"], "skipped")
-        if r.status == "skipped" or run.status == "skipped":
+        if r.status == "skipped" or m["name"] not in got.runs or _honest_skip(run, got):
             cr.status, cr.reason = "skipped", (run.error or r.error or {}).get("reason") or \
                 f"needs the dataset {', '.join(m['data'])}: run `grade data` to fetch it"
+        elif run.status == "skipped":  # only a missing dataset, or an earlier timeout, may skip a check
+            cr.error = {"type": "NotRun", "message": "the check reported itself skipped "
+                        f"({(run.error or {}).get('reason', '')}), but the reference ran it: no points"}
         elif run.status == "ok" and r.status == "ok":
             cr.comparison = compare(r.value, run.value, m["rtol"], m["atol"])
             cr.status = "pass" if cr.comparison.verdict != "wrong" else "fail"
@@ -162,6 +165,12 @@ def _judge(res: ExerciseResult, metas: list[dict], ref: dict[str, CheckRun], got
             cr.error = {"type": "Lost", "message": got.detail or "the check never reported back"}
     res.points = sum(c.points for c in res.checks if c.status == "pass")
     res.status = _status(res, got)
+
+
+def _honest_skip(run: CheckRun, got: JobResult) -> bool:
+    """A check skipped because an earlier one timed out (the exercise is 'timed out' anyway)."""
+    return run.status == "skipped" and (run.error or {}).get("reason", "").startswith("not run:") \
+        and any(x.status == "timeout" for x in got.runs.values())
 
 
 def _status(res: ExerciseResult, got: JobResult) -> str:

@@ -104,6 +104,9 @@ def exercise_detail(r, every: bool = False, hint: str | None = None) -> Panel:
         parts.append(check_detail(c, r.file))
     if r.mistake is not None:
         parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
+    if r.exercise.needs and r.mistake is None and bad:
+        files = ", ".join(f"{n}.py" for n in r.exercise.needs)
+        parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
     first_hint = hint or (r.exercise.hints[0] if r.exercise.hints else None)
     if first_hint:
         parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint,
@@ -124,6 +127,9 @@ def check_detail(c, file: str) -> Group:
             lines.append(_mismatch(m))
     elif c.status == "timeout":
         lines.append(Text(f"  {c.error.get('message', '')}: an infinite loop, or far too slow?", style="yellow"))
+    elif c.error and c.error.get("type") == "MemoryError":
+        lines.append(Text("  MemoryError: the code used more memory than the grader allows (2 GiB): "
+                          "a tensor far too large, or a list that grows forever?", style="red"))
     elif c.error:
         tb = c.error.get("traceback") or f"{c.error.get('type')}: {c.error.get('message')}"
         lines.append(Text(_indent(_shorten_paths(tb)), style="red"))

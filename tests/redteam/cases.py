@@ -136,8 +136,7 @@ CASES = [
     Case("forged-skip", "cheat",
          {C: counter("from grader.checks import DatasetMissing\nraise DatasetMissing('names.txt')")},
          {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("skipped",),
-         note="a job cannot claim a skip the reference did not need",
-         xfail="engine._judge trusts a job's 'skipped' (0 points, but a false cause): see docs/SECURITY.md"),
+         note="a job cannot claim a skip the reference did not need"),
     Case("vandalize-progress", "cheat",
          {C: counter("import pathlib\n(pathlib.Path('{ROOT}') / '.z2h' / 'progress.json').write_text('PASSED')\n"
                      "self.total = -1.0")},
