@@ -1,0 +1,17 @@
+"""Counting consecutive pairs: the statistic that byte-pair encoding merges by.
+
+    get_stats([1, 2, 3, 1, 2])          # {(1, 2): 2, (2, 3): 1, (3, 1): 1}
+    counts = {}
+    get_stats([1, 2], counts)           # counts == {(1, 2): 1}: the dict given is updated and returned
+"""
+
+
+def get_stats(ids: list[int], counts: dict | None = None) -> dict[tuple[int, int], int]:
+    """How often each pair of consecutive ids occurs, in the order the pairs are first seen.
+    With `counts`, add to that dict (so the counts of several chunks can be summed) and return it."""
+    # BEGIN SOLUTION: start from counts (a new dict if None); add 1 for every consecutive pair (ids[i], ids[i+1]); return the dict
+    counts = {} if counts is None else counts
+    for pair in zip(ids, ids[1:]):  # every consecutive pair, left to right
+        counts[pair] = counts.get(pair, 0) + 1
+    return counts
+    # END SOLUTION
