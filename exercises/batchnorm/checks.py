@@ -25,6 +25,11 @@ def contexts(ctx, n, block_size=3, vocab_size=27, offset=0):
     return torch.randint(0, vocab_size, (n, block_size), generator=gen), torch.randint(0, vocab_size, (n,), generator=gen)
 
 
+def shape(t):
+    """A tensor's shape as the lecture prints it, "(30, 100)"; anything else as is."""
+    return str(tuple(t.shape)) if isinstance(t, torch.Tensor) else t
+
+
 def kept(module, out):
     """Did the module keep its output in .out (the lecture's plots read layer.out)?"""
     return getattr(module, "out", None) is out
@@ -64,7 +69,7 @@ def output_layer(m):
 def bn_params(m):
     params = m.init_params(**SMALL, g=lecture_g())
     big = m.init_params()
-    return {"shapes": [tuple(p.shape) for p in params], "bngain": params[4].detach(), "bnbias": params[5].detach(),
+    return {"shapes": [shape(p) for p in params], "bngain": params[4].detach(), "bnbias": params[5].detach(),
             "requires_grad": [bool(p.requires_grad) for p in params],
             "number of parameters at lecture size": sum(p.nelement() for p in big)}
 
@@ -95,7 +100,7 @@ def not_saturated(m, ctx):
 def linear_init(m):
     m.g.manual_seed(LECTURE_SEED)
     lin = m.Linear(12, 8)
-    return {"weight": lin.weight, "bias": lin.bias, "parameters()": [tuple(p.shape) for p in lin.parameters()]}
+    return {"weight": lin.weight, "bias": lin.bias, "parameters()": [shape(p) for p in lin.parameters()]}
 
 
 @check("linear", "Linear forward x @ weight + bias, kept in .out; gradients of x, weight and bias", points=2)
@@ -115,7 +120,7 @@ def linear_no_bias(m, ctx):
     m.g.manual_seed(LECTURE_SEED)
     lin = m.Linear(12, 8, bias=False)
     x = ctx.randn(5, 12)
-    return {"bias": lin.bias, "parameters()": [tuple(p.shape) for p in lin.parameters()], "out": lin(x)}
+    return {"bias": lin.bias, "parameters()": [shape(p) for p in lin.parameters()], "out": lin(x)}
 
 
 @check("linear", "Tanh: torch.tanh, kept in .out, no parameters; gradient of x", points=1)
@@ -145,7 +150,7 @@ def bn_init(m):
     bn = m.BatchNorm1d(6)
     return {"gamma": bn.gamma, "beta": bn.beta, "running_mean": bn.running_mean, "running_var": bn.running_var,
             "training": bn.training, "eps": bn.eps, "momentum": bn.momentum,
-            "parameters()": [tuple(p.shape) for p in bn.parameters()]}
+            "parameters()": [shape(p) for p in bn.parameters()]}
 
 
 @check("batchnorm1d", "training mode: each feature normalized over the batch (dim 0, unbiased var, eps inside the sqrt), "
@@ -204,7 +209,7 @@ def net_structure(m):
     return {"layers": [type(layer).__name__ for layer in layers],
             "Linear layers have a bias": [getattr(layer, "bias", None) is not None for layer in layers
                                           if type(layer).__name__ == "Linear"],
-            "parameter shapes": [tuple(p.shape) for p in parameters],
+            "parameter shapes": [shape(p) for p in parameters],
             "number of parameters": sum(p.nelement() for p in parameters),
             "all require grad": all(p.requires_grad for p in parameters)}
 
