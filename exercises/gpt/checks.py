@@ -18,9 +18,11 @@ SHAKESPEARE = ("First Citizen:\nBefore we proceed any further, hear me speak.\n\
                "All:\nSpeak, speak.\n\nFirst Citizen:\nYou are all resolved rather to die than to famish?\n")
 
 
-def parameters(model) -> list[str]:
-    """'name (shape)' for every parameter, in the order the module created them."""
-    return [f"{name} {tuple(p.shape)}" for name, p in model.named_parameters()]
+def parameters(model) -> dict:
+    """'name (shape)' for every parameter, keyed by creation order, so a mismatch names the first
+    parameter that differs (in name, shape or position)."""
+    found = [f"{name} {tuple(p.shape)}" for name, p in model.named_parameters()]
+    return {"number of parameter tensors": len(found), **{f"[{i}]": f for i, f in enumerate(found)}}
 
 
 def backward(ctx, out: torch.Tensor) -> None:
@@ -99,8 +101,8 @@ def batch_lecture_sizes(m, ctx):
     data = torch.randint(0, 65, (500,), generator=ctx.generator())
     g = torch.Generator().manual_seed(1337)
     x, y = m.get_batch(data, 8, 4, g)
-    return {"x": x, "y": y, "y[:, :-1] == x[:, 1:] (targets shifted by one)":
-            x.shape == y.shape and bool(torch.equal(y[:, :-1], x[:, 1:]))}
+    return {"y[:, :-1] == x[:, 1:] (targets shifted by one)": x.shape == y.shape and bool(torch.equal(y[:, :-1], x[:, 1:])),
+            "x": x, "y": y}
 
 
 @check("batch", "get_batch on a short tensor: offsets up to len(data) - block_size, every chunk full length")
@@ -155,8 +157,8 @@ def bigram_generate(m, ctx):
     with torch.no_grad():
         out = model.generate(idx, max_new_tokens=20, generator=torch.Generator().manual_seed(1337))
         other = model.generate(idx, max_new_tokens=20, generator=torch.Generator().manual_seed(7))
-    return {"tokens": out, "the prompt is kept": bool(torch.equal(out[:, :3], idx)),
-            "another generator gives another sample (sampling, not argmax)": not torch.equal(out, other)}
+    return {"another generator gives another sample (sampling, not argmax)": not torch.equal(out, other),
+            "the prompt is kept": bool(torch.equal(out[:, :3], idx)), "tokens": out}
 
 
 # ---- 4. head: one head of self-attention -----------------------------------------------------------
@@ -328,7 +330,7 @@ def block_grads(m, ctx):
     out = block(x)
     backward(ctx, out)
     rows_normalized = bool(torch.allclose(out.mean(-1), torch.zeros(()), atol=1e-4))
-    return {"out": out, "output rows have mean 0 (a layer norm last: post-norm?)": rows_normalized,
+    return {"output rows have mean 0 (a layer norm last: post-norm?)": rows_normalized, "out": out,
             **grads(x=x), **every_grad(block)}
 
 
@@ -374,7 +376,35 @@ def gpt_generate(m):
     with torch.no_grad():
         out = model.generate(idx, max_new_tokens=12, generator=torch.Generator().manual_seed(1337))
         other = model.generate(idx, max_new_tokens=12, generator=torch.Generator().manual_seed(7))
-    return {"tokens": out, "another generator gives another sample (sampling, not argmax)": not torch.equal(out, other)}
+    return {"another generator gives another sample (sampling, not argmax)": not torch.equal(out, other), "tokens": out}
+
+
+class AdamW:
+    """torch.optim.AdamW's update (its defaults), written out: constructing torch.optim.AdamW imports
+    torch._dynamo, which costs seconds in every job and fails in a sandbox that cannot import."""
+
+    def __init__(self, params, lr: float, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01):
+        self.params, self.lr, self.betas, self.eps, self.wd = list(params), lr, betas, eps, weight_decay
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self):
+        self.t += 1
+        b1, b2 = self.betas
+        for p, m, v in zip(self.params, self.m, self.v):
+            if p.grad is None:
+                continue
+            p.mul_(1 - self.lr * self.wd)
+            m.lerp_(p.grad, 1 - b1)
+            v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+            denom = (v.sqrt() / math.sqrt(1 - b2 ** self.t)).add_(self.eps)
+            p.addcdiv_(m, denom, value=-self.lr / (1 - b1 ** self.t))
 
 
 MILESTONE = dict(n_embd=32, n_head=4, n_layer=2, block_size=16, batch_size=32, max_iters=600, lr=3e-3, eval_iters=50)
@@ -402,12 +432,12 @@ def beats_bigram(m, ctx):
 
     torch.manual_seed(1337)
     model = m.GPTLanguageModel(vocab_size, cfg["n_embd"], cfg["n_head"], cfg["n_layer"], cfg["block_size"])
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"])
+    optimizer = AdamW(model.parameters(), lr=cfg["lr"])
     g = torch.Generator().manual_seed(1337)
     for it in range(cfg["max_iters"]):
         xb, yb = batch.get_batch(train_data, cfg["block_size"], cfg["batch_size"], g)
         logits, loss = model(xb, yb)
-        optimizer.zero_grad(set_to_none=True)
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         if it % 20 == 0:
