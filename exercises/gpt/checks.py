@@ -5,14 +5,21 @@ the reference get identical weights, provided the parameters are created in the 
 (the "parameters" checks list them, so an order mismatch is the first thing you see).
 Dropout is always 0 here. Gradients come from a backward pass with a fixed random upstream gradient.
 """
+import atexit
 import importlib
 import math
+import os
 
 import numpy.random  # noqa: F401  loaded here, in the trusted worker: the engine seeds it in every job
 import torch
 from torch.nn import functional as F
 
 from grader.checks import check, grads
+
+# This file is imported once, by the worker that forks the jobs. When grading is over, that worker
+# would spend 0.3-0.8 s tearing torch down before it exits, and the grader waits for it: skip the
+# teardown. (Jobs end with os._exit and never run this; only the worker does, as its last act.)
+atexit.register(os._exit, 0)
 
 SHAKESPEARE = ("First Citizen:\nBefore we proceed any further, hear me speak.\n\n"
                "All:\nSpeak, speak.\n\nFirst Citizen:\nYou are all resolved rather to die than to famish?\n")
