@@ -59,7 +59,7 @@ def record(course: Course, names: list[str] | None = None, on_set=None) -> list[
         with engine.start_worker(s) as worker:
             metas = worker.ready()
             todo = engine.plan(s, metas, list(s.exercises), engine.Options())
-            oracle = Oracle(s, worker, engine.Options())
+            oracle = Oracle(s, worker, engine.Options(), record=True)
             ref = oracle.reference(list(s.exercises), todo)
             wrong = oracle.mistakes([e.name for e in s.exercises], todo)
             for ex in s.exercises:
@@ -122,20 +122,22 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
         if not files_ok:
             return
         _check_fixtures(s, f)
+        # One oracle for the whole set: the reference and each mistake run once, not once per mistake.
+        oracle = Oracle(s, worker, engine.Options())
         opts = engine.Options(diagnose=False, student_dir=s.solutions_dir)
-        ref = engine.grade_set(s, opts=opts, worker=worker)
+        ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
                    if c.status not in ("pass", "skipped")]
             f.ok(not bad and r.status in ("passed", "skipped"), f"{r.exercise.id}: the reference passes every check" +
                  (f"; not: {', '.join(bad)}" if bad else f" ({r.status})" if r.status != "passed" else ""))
-        stub_run = engine.grade_set(s, opts=engine.Options(diagnose=False), worker=worker)
+        stub_run = engine.grade_set(s, opts=engine.Options(diagnose=False), worker=worker, oracle=oracle)
         for r in stub_run.exercises:
             bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in ("todo", "skipped")]
             f.ok(not bad, f"{r.exercise.id}: the stub is 'not started' on every check" +
                  (f"; not: {', '.join(bad)}" if bad else ""))
         for m in catalogue:
-            _check_mistake(s, m, worker, f)
+            _check_mistake(s, m, worker, oracle, f)
 
 
 def _check_files(s: ExerciseSet, f: Findings) -> bool:
@@ -160,7 +162,7 @@ def _check_files(s: ExerciseSet, f: Findings) -> bool:
     return bool(good)
 
 
-def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, f: Findings) -> None:
+def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings) -> None:
     try:
         ex = s.exercise(m.exercise)
     except KeyError:
@@ -175,7 +177,7 @@ def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, f: Findings) -> 
         except ContentError as e:
             f.ok(False, str(e))
             return
-        r = engine.grade_set(s, ex, engine.Options(student_dir=Path(tmp)), worker=worker).exercises[0]
+        r = engine.grade_set(s, ex, engine.Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
     fails = r.status in ("failing", "error", "timed out")
     named = r.mistake is not None and r.mistake.id == m.id
     other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""

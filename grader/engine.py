@@ -102,6 +102,12 @@ def _prepare(s: ExerciseSet, folder: Path, exercises: list[Exercise]) -> tuple[d
             res.status, res.detail = "error", f"the file {res.file} is missing (grade reset {ex.id} restores it)"
             continue
         res.violations = rules.violations(path.read_text(encoding="utf-8", errors="replace"), ex.rules)
+        for need in ex.needs:  # a rule broken in a module this one imports is broken here too
+            other = folder / f"{need}.py"
+            if other.is_file():
+                res.violations += [(None, f"{_rel(other, s.root)}:{ln}: {msg} (this exercise imports {need}.py)")
+                                   for ln, msg in rules.violations(other.read_text(encoding="utf-8", errors="replace"),
+                                                                   ex.rules)]
         if res.violations:
             res.status = "rule broken"
             continue

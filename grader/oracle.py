@@ -9,16 +9,19 @@ import tempfile
 from pathlib import Path
 
 from grader import fixtures, mistakes
-from grader.jobs import Source, make_job
+from grader.jobs import Source, check_files, make_job
 from grader.course import ContentError, Exercise, ExerciseSet
 from grader.mistakes import Mistake
 from grader.sandbox import CheckRun, Worker
 
 
 class Oracle:
-    def __init__(self, s: ExerciseSet, worker: Worker, opts, on_event=None):
+    def __init__(self, s: ExerciseSet, worker: Worker, opts, on_event=None, record: bool = False):
         self.s, self.worker, self.opts, self.on_event = s, worker, opts, on_event
         self.live = s.solutions_dir.is_dir()
+        # With the references present, a fixture recorded from exactly these sources (same hash)
+        # stands in for running them: the same results, without a reference job per exercise.
+        self.use_cache = self.live and opts.seed == 0 and not record
         if not self.live and opts.seed != 0:
             raise ContentError(s.dir, "--seed needs the reference solutions; this bundle has results for seed 0 only")
         self._ref: dict[str, dict[str, CheckRun]] = {}
@@ -26,6 +29,11 @@ class Oracle:
 
     def reference(self, exercises: list[Exercise], todo: dict) -> dict[str, dict[str, CheckRun]]:
         need = [ex for ex in exercises if ex.name not in self._ref]
+        for ex in list(need):
+            doc = self._fresh_doc(ex, todo)
+            if doc is not None:
+                self._ref[ex.name] = fixtures.reference_runs(doc)
+                need.remove(ex)
         if self.live:
             src = Source(self.s.solutions_dir)
             jobs = [make_job(f"r-{ex.name}", self.s, ex, src, todo[ex.name], self.opts) for ex in need]
@@ -43,6 +51,11 @@ class Oracle:
 
     def mistakes(self, names: list[str], todo: dict) -> dict[str, list[tuple[Mistake, dict[str, CheckRun]]]]:
         need = [n for n in names if n not in self._wrong]
+        for n in list(need):
+            doc = self._fresh_doc(self.s.exercise(n), todo)
+            if doc is not None:
+                self._wrong[n] = [(m, runs) for m, runs in self._fixture_mistakes(n, doc)]
+                need.remove(n)
         if self.live and need:
             self._run_mistakes(need, todo)
         for n in need:
@@ -74,6 +87,24 @@ class Oracle:
         for n in names:
             self._wrong[n] = [(m, done[f"m-{i}"].runs) for i, m in enumerate(catalogue)
                               if m.exercise == n and f"m-{i}" in done]
+
+    def _fresh_doc(self, ex: Exercise, todo: dict) -> dict | None:
+        """The exercise's fixture, if it was recorded from the current sources and covers every check."""
+        if not self.use_cache:
+            return None
+        try:
+            doc = fixtures.read(self.s.root, self.s.name, ex.name)
+        except (ValueError, OSError):
+            return None
+        if doc is None or doc.get("sources") != fixtures.sources_hash(self.s, ex, check_files(self.s)):
+            return None
+        if any(m["name"] not in doc.get("reference", {}) for m in todo[ex.name]):
+            return None
+        return doc
+
+    def _fixture_mistakes(self, name: str, doc: dict):
+        known = {m.id: m for m in mistakes.load(self.s.solutions_dir) if m.exercise == name}
+        return [(known.get(mid, Mistake(name, mid, why, ())), runs) for mid, why, runs in fixtures.mistake_runs(doc)]
 
     def _doc(self, ex: Exercise) -> dict:
         try:

@@ -96,7 +96,7 @@ def exercise_detail(r, every: bool = False, hint: str | None = None) -> Panel:
     parts: list = []
     if r.status == "rule broken":
         for line, msg in r.violations:
-            parts.append(Text(f"{r.file}:{line}: {msg}", style="magenta"))
+            parts.append(Text(f"{r.file}:{line}: {msg}" if line else msg, style="magenta"))
     if r.detail:
         parts.append(Text(r.detail, style="yellow"))
     bad = [c for c in r.checks if c.status in ("fail", "error", "timeout")]
@@ -248,7 +248,7 @@ def as_gradescope(result) -> dict:
     tests = []
     for r in result.exercises:
         if not r.checks:  # rule broken, missing file: one zero-score line says why
-            why = r.detail or "; ".join(f"line {ln}: {m}" for ln, m in r.violations) or r.status
+            why = r.detail or "; ".join(f"line {ln}: {m}" if ln else m for ln, m in r.violations) or r.status
             tests.append({"name": f"{r.exercise.id}", "score": 0, "max_score": r.max_points, "status": "failed",
                           "output": why, "visibility": "visible"})
             continue
@@ -313,7 +313,7 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
     parts: list = []
     if r.status == "rule broken":
         for line, msg in r.violations:
-            parts.append(Text(f"{r.file}:{line}: {msg}", style="magenta"))
+            parts.append(Text(f"{r.file}:{line}: {msg}" if line else msg, style="magenta"))
     if r.detail:
         parts.append(Text(r.detail, style="yellow"))
     bad = [c for c in r.checks if c.status in ("fail", "error", "timeout")]

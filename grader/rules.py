@@ -56,6 +56,12 @@ def violations(source: str, rules: Rules) -> list[tuple[int, str]]:
         for n in names:
             if (b := _forbidden_module(n, rules.forbid_imports)):
                 found.append((node.lineno, f"imports {n}: this set is built without {b}"))
+        imported = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) and node.module else []
+        for n in imported:  # `from torch import autograd` reaches what "torch.autograd" forbids
+            for pattern in rules.forbid_calls:
+                if not pattern.startswith(".") and _matches_call(n, pattern):
+                    found.append((node.lineno, f"imports {n}: {pattern} is not allowed in this set"))
         if isinstance(node, (ast.Attribute, ast.Call)):
             dotted = _dotted(node.func if isinstance(node, ast.Call) else node)
             for pattern in rules.forbid_calls if dotted else ():

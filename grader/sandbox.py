@@ -63,6 +63,19 @@ class JobResult:
     detail: str = ""
 
 
+def job_root() -> str | None:
+    """Where job folders go. Each check's result is a file; creating one took 2.5 ms on a busy ext4
+    /tmp here and 0.01 ms on tmpfs, so /dev/shm when it has room, unless TMPDIR says otherwise."""
+    shm = "/dev/shm"
+    if os.environ.get("TMPDIR") or not os.path.isdir(shm) or not os.access(shm, os.W_OK):
+        return None
+    try:
+        st = os.statvfs(shm)
+    except OSError:
+        return None
+    return shm if st.f_bavail * st.f_frsize >= 256 * 2**20 else None
+
+
 class WorkerError(Exception):
     pass
 
@@ -73,7 +86,7 @@ class Worker:
     MAX_RESTARTS = 5
 
     def __init__(self, preload: list[str], check_files: list[str]):
-        self.tmp = Path(tempfile.mkdtemp(prefix="z2h-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="z2h-", dir=job_root()))
         os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
         self._hello = {"preload": preload, "check_files": check_files}
         self._killed: set[str] = set()

@@ -60,3 +60,9 @@ def test_rules_allow_clean_code_and_ignore_syntax_errors():
     rules = Rules(forbid_imports=("torch",), forbid_calls=(".backward",))
     assert violations("import math\nx = math.tanh(1)\nself.backward_pass()\n", rules) == []
     assert violations("def broken(:\n", rules) == []
+
+
+def test_forbidden_call_names_cannot_be_imported_around():
+    rules = Rules(forbid_calls=("torch.autograd", "F.cross_entropy"))
+    src = "import torch.autograd\nfrom torch import autograd\nfrom torch.autograd import grad\nimport torch\n"
+    assert [ln for ln, _ in violations(src, rules)] == [1, 2, 3]
