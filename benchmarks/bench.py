@@ -40,6 +40,7 @@ def solved_copy(sets: list[str]) -> Path:
     root = Path(tempfile.mkdtemp(prefix="z2h-bench-"))
     shutil.copytree(REPO / "exercises", root / "exercises")
     shutil.copytree(REPO / "solutions", root / "solutions")
+    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")  # as committed: a clone has them
     for s in sets:
         for p in (root / "solutions" / s).glob("*.py"):
             shutil.copy(p, root / "exercises" / s / p.name)
@@ -78,16 +79,21 @@ def main() -> None:
 
 
 def loop_timeout(root: Path, env: dict) -> None:
-    ex = sorted((root / "solutions" / "micrograd").glob("*.py"))[0]
-    target = root / "exercises" / "micrograd" / ex.name
+    """A loop inside the first function a check calls (check timeout 3 s), and one at import (5 s)."""
+    target = root / "exercises" / "micrograd" / "value.py"
     saved = target.read_text()
-    target.write_text(saved + "\nwhile True:\n    pass\n")
-    try:
-        t, out = wall(GRADE + [f"micrograd/{ex.stem}", "--json", "--root", str(root)], repeat=1, env=env)
-        status = json.loads(out)["exercises"][0]["status"]
-        print(f"infinite loop in micrograd/{ex.stem}: {status!r} after {t:.2f} s (check timeout 3 s; target <= 4 s + start-up)")
-    finally:
-        target.write_text(saved)
+    for where, text, limit in (("in __init__", saved.replace("def __init__(self, data, _children=(), _op='', label=''):",
+                                                                  "def __init__(self, data, _children=(), _op='', label=''):\n"
+                                                                  "        while True:\n            pass", 1), 3),
+                               ("at import", saved + "\nwhile True:\n    pass\n", 5)):
+        target.write_text(text)
+        try:
+            t, out = wall(GRADE + ["micrograd/value", "--json", "--root", str(root)], repeat=1, env=env)
+            status = json.loads(out)["exercises"][0]["status"]
+            print(f"infinite loop {where} of micrograd/value: {status!r} after {t:.2f} s "
+                  f"(timeout {limit} s; target <= {limit + 1} s)")
+        finally:
+            target.write_text(saved)
 
 
 def batch(root: Path, n: int, env: dict) -> None:
@@ -97,12 +103,13 @@ def batch(root: Path, n: int, env: dict) -> None:
         for i in range(n):
             d = subs / f"student{i:03d}"
             d.mkdir()
-            src = root / ("solutions" if i % 2 == 0 else "exercises") / "micrograd"
+            src = (root / "solutions" if i % 2 == 0 else REPO / "exercises") / "micrograd"  # solved / untouched
             for p in (root / "solutions" / "micrograd").glob("*.py"):
                 shutil.copy(src / p.name, d / p.name)
         fresh = Path(tempfile.mkdtemp(prefix="z2h-course-"))  # stubs, not the solved copy
         shutil.copytree(REPO / "exercises", fresh / "exercises")
         shutil.copytree(REPO / "solutions", fresh / "solutions")
+        shutil.copytree(REPO / "data" / "fixtures", fresh / "data" / "fixtures")
         t, _ = wall(GRADE + ["batch", "micrograd", *map(str, sorted(subs.iterdir())), "--out", str(subs / "out"),
                              "--root", str(fresh)], repeat=1, env=env)
         rows = (subs / "out" / "gradebook.csv").read_text().splitlines()[1:]
