@@ -168,8 +168,8 @@ def render_dashboard(console: Console, course, rows: list[dict], warning: str | 
     """rows: {name, title, points, max, passed, total, next, error} per set."""
     t = Table(title=course.title, title_justify="left")
     for col in ("set", "progress", "exercises", "points", "next"):
-        t.add_column(col, justify="right" if col in ("points", "exercises") else "left",
-                     no_wrap=col == "next", overflow="ellipsis", max_width=60 if col == "next" else None)
+        t.add_column(col, justify="right" if col in ("points", "exercises") else "left", no_wrap=True,
+                     overflow="ellipsis", min_width=None if col == "next" else len(col) + 9 * (col in ("set", "progress")))
     for row in rows:
         if row.get("error"):
             t.add_row(row["name"], Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
