@@ -168,20 +168,23 @@ def render_dashboard(console: Console, course, rows: list[dict], warning: str | 
     """rows: {name, title, points, max, passed, total, next, error} per set."""
     t = Table(title=course.title, title_justify="left")
     for col in ("set", "progress", "exercises", "points", "next"):
-        t.add_column(col, justify="right" if col in ("points", "exercises") else "left", no_wrap=True,
-                     overflow="ellipsis", min_width=None if col == "next" else len(col) + 9 * (col in ("set", "progress")))
+        t.add_column(col, justify="right" if col in ("points", "exercises") else "left")
     for row in rows:
         if row.get("error"):
             t.add_row(row["name"], Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
             continue
         t.add_row(row["name"], Text(f"[{_bar(row['points'], row['max'], 16)}]"), f"{row['passed']}/{row['total']}",
-                  f"{row['points']}/{row['max']}", row["next"] or Text("done", style="green"))
+                  f"{row['points']}/{row['max']}", _clip(row["next"], 44) if row["next"] else Text("done", style="green"))
     console.print(t)
     nxt = next((r for r in rows if r.get("next") and not r.get("error")), None)
     if nxt:
         console.print(f"Next up: [bold]{escape(nxt['next'])}[/bold]  (run `grade {nxt['name']}`)")
     if warning:
         console.print(Text(warning, style="yellow"))
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 3].rstrip() + "..."
 
 
 def render_error(console: Console, message: str) -> None:
