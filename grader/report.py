@@ -174,7 +174,7 @@ def render_dashboard(console: Console, course, rows: list[dict], warning: str | 
             t.add_row(row["name"], Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
             continue
         t.add_row(row["name"], Text(f"[{_bar(row['points'], row['max'], 16)}]"), f"{row['passed']}/{row['total']}",
-                  f"{row['points']}/{row['max']}", _clip(row["next"], 44) if row["next"] else Text("done", style="green"))
+                  f"{row['points']}/{row['max']}", _clip(row["next"], 40) if row["next"] else Text("done", style="green"))
     console.print(t)
     nxt = next((r for r in rows if r.get("next") and not r.get("error")), None)
     if nxt:
