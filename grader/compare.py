@@ -76,7 +76,7 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol) -> None:
             return out.add("wrong", math.inf, Mismatch(path, _kind(exp), _kind(got)))
         if len(exp) != len(got):
             return out.add("wrong", math.inf, Mismatch(path, f"{len(exp)} items", f"{len(got)} items",
-                                                        notes=[_length_note(len(exp), len(got))]))
+                                                        notes=[_length_note(len(exp), len(got)), _first_diff(exp, got)]))
         for i, (e, g) in enumerate(zip(exp, got)):
             _walk(f"{path}[{i}]", e, g, out, rtol, atol)
         return
@@ -99,6 +99,16 @@ def _none_note(path: str, exp, got) -> list[str]:
     if type(got) is Unsupported:
         return [f"the check got a {got.type}, which cannot be compared"]
     return []
+
+
+def _first_diff(exp, got) -> str:
+    """Where two lists of different lengths part ways: the first index whose items differ."""
+    for i, (e, g) in enumerate(zip(exp, got)):
+        if compare(e, g).verdict == "wrong":
+            return f"the first difference is at [{i}]: expected {_show(e)}, got {_show(g)}"
+    n = min(len(exp), len(got))
+    return f"the first {n} items agree; then " + (f"[{n}] = {_show(exp[n])} is missing" if len(exp) > n
+                                                 else f"[{n}] = {_show(got[n])} is extra")
 
 
 def _length_note(n_exp: int, n_got: int) -> str:

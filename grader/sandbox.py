@@ -97,9 +97,12 @@ class Worker:
 
     def _start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "Z2H"))}
-        env["OMP_NUM_THREADS"] = "1"
-        boot = f"import sys; sys.path.insert(0, {PKG_PARENT!r}); from grader.worker import main; main()"
-        self.proc = subprocess.Popen([sys.executable, "-I", "-B", "-c", boot], stdin=subprocess.PIPE,
+        # A fixed hash seed: a set of strings iterates in the same order in every job and run
+        # (-I would ignore it, so: no user site, no bytecode, and the current folder off the path).
+        env.update(OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+        boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+                f"sys.path.insert(0, {PKG_PARENT!r}); from grader.worker import main; main()")
+        self.proc = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=env, start_new_session=True, cwd=self.tmp)
         self.proc.stdin.write((json.dumps(self._hello) + "\n").encode())
         self.proc.stdin.flush()

@@ -90,3 +90,10 @@ def test_unsupported_result_is_wrong():
 def test_float32_tolerance_is_dtype_aware():
     assert compare(arr([1.0]), arr([1.00001])).verdict == "close"
     assert compare(arr([1.0], "float64", "numpy"), arr([1.00001], "float64", "numpy")).verdict == "wrong"
+
+
+def test_lists_of_different_lengths_say_where_they_part():
+    c = compare({"merges": ["a", "b", "c", "d"]}, {"merges": ["a", "x", "c"]})
+    assert "first difference is at [1]: expected 'b', got 'x'" in notes(c)
+    c = compare({"ids": [[1], [2], [3]]}, {"ids": [[1], [2]]})
+    assert "[2] = " in notes(c) and "missing" in notes(c)
