@@ -151,7 +151,7 @@ def nll_andrejq(m, ctx):
 
 
 @check("nll", "milestone: the count model (+1 smoothing) on all of names.txt, built with your build_vocab, "
-       "count_bigrams, normalize and average_nll", points=3, milestone=True, data=["names.txt"], timeout=60, rtol=1e-4)
+       "count_bigrams, normalize and average_nll", points=3, milestone=True, data=["names.txt"], timeout=60, rtol=1e-3)
 def nll_milestone(m, ctx):
     words = ctx.data("names.txt").read_text().splitlines()
     stoi, itos = _sibling("vocab").build_vocab(words)
@@ -161,6 +161,8 @@ def nll_milestone(m, ctx):
     P = _sibling("normalize").normalize(N, 1)
     loss = m.average_nll(words, P, stoi)
     ctx.progress(1.0)
+    # the lecture's loop adds 228146 float32 logs one by one and prints 2.4544; the exact average
+    # is 2.4546, so an average computed another way differs in the 4th decimal: rtol=1e-3
     print(f"N.sum() = {N.sum().item()} bigrams; average NLL = {loss.item():.4f} (the lecture: 2.4544)")
     return {"N.sum() (bigrams in names.txt)": N.sum().item(), "average NLL": loss.item()}
 
@@ -304,7 +306,8 @@ def descent_milestone(m, ctx):
     onehot, neural = _sibling("onehot"), _sibling("neural")
     words = ctx.data("names.txt").read_text().splitlines()
     xs, ys = onehot.training_set(words, dict(STOI))
-    # the count model with +1 smoothing, computed here: the loss to come close to
+    # the count model with +1 smoothing, computed here in one go: 2.4546 (the lecture's
+    # one-by-one float32 sum prints 2.4544); the loss to come close to
     N = torch.bincount(xs * 27 + ys, minlength=27 * 27).view(27, 27) + 1
     P = N / N.sum(1, keepdim=True)
     count_nll = -P[xs, ys].log().mean().item()
@@ -323,7 +326,7 @@ def descent_milestone(m, ctx):
         if k % 10 == 0:
             ctx.progress(k / steps, f"step {k}: loss {value:.4f}")
     final = loss.item()
-    print(f"count model: {count_nll:.4f}; neural bigram after training: {final:.4f} (the lecture: 2.4901 after 100 steps)")
+    print(f"count model (+1 smoothing): {count_nll:.4f}; neural bigram after training: {final:.4f} (the lecture: 2.4901 after 100 steps)")
     return {"loss within 0.05 of the count model's": math.isfinite(final) and final < count_nll + 0.05}
 
 
