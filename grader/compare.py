@@ -44,9 +44,11 @@ class Comparison:
             self.mismatches.append(mismatch)
 
 
-def compare(expected, got, rtol: float | None = None, atol: float | None = None) -> Comparison:
+def compare(expected, got, rtol: float | None = None, atol: float | None = None, same_nan: bool = False) -> Comparison:
+    """`same_nan`: NaN matches NaN and inf the same inf (diagnosis: a mistake that yields NaN is
+    still recognised); grading never sets it, so NaN is never close to anything there."""
     out = Comparison()
-    _walk("", expected, got, out, rtol, atol)
+    _walk("", expected, got, out, rtol, atol, same_nan)
     return out
 
 
@@ -58,7 +60,7 @@ def _numeric_list(x) -> bool:
     return type(x) in (list, tuple) and len(x) > 0 and all(_is_num(i) for i in x)
 
 
-def _walk(path: str, exp, got, out: Comparison, rtol, atol) -> None:
+def _walk(path: str, exp, got, out: Comparison, rtol, atol, same_nan: bool = False) -> None:
     if type(exp) is dict:
         if type(got) is not dict:
             return out.add("wrong", math.inf, Mismatch(path or "result", "a dict", _kind(got)))
@@ -67,10 +69,10 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol) -> None:
             if k not in got:
                 out.add("wrong", math.inf, Mismatch(sub, _kind(v), "nothing (key missing)"))
             else:
-                _walk(sub, v, got[k], out, rtol, atol)
+                _walk(sub, v, got[k], out, rtol, atol, same_nan)
         return
     if _numeric_list(exp) and (_numeric_list(got) or got in ([], ())):
-        return _numbers(path, list(exp), list(got), out, rtol, atol, (len(exp),), (len(got),))
+        return _numbers(path, list(exp), list(got), out, rtol, atol, (len(exp),), (len(got),), same_nan)
     if type(exp) in (list, tuple):
         if type(got) not in (list, tuple):
             return out.add("wrong", math.inf, Mismatch(path, _kind(exp), _kind(got)))
@@ -78,16 +80,16 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol) -> None:
             return out.add("wrong", math.inf, Mismatch(path, f"{len(exp)} items", f"{len(got)} items",
                                                         notes=[_length_note(len(exp), len(got)), _first_diff(exp, got)]))
         for i, (e, g) in enumerate(zip(exp, got)):
-            _walk(f"{path}[{i}]", e, g, out, rtol, atol)
+            _walk(f"{path}[{i}]", e, g, out, rtol, atol, same_nan)
         return
     if type(exp) is Array:
-        return _tensor(path, exp, got, out, rtol, atol)
+        return _tensor(path, exp, got, out, rtol, atol, same_nan=same_nan)
     if _is_num(exp) and type(exp) is not bool:
         if not _is_num(got):
             note = ["a Value object came back where a number was expected: return its .data"] \
                 if type(got) is Unsupported and "Value" in got.type else []
             return out.add("wrong", math.inf, Mismatch(path or "result", _kind(exp), _kind(got), notes=note))
-        return _numbers(path, [exp], [got], out, rtol, atol, (), ())
+        return _numbers(path, [exp], [got], out, rtol, atol, (), (), same_nan)
     if type(exp) is not type(got) or exp != got:
         return out.add("wrong", math.inf, Mismatch(path or "result", _show(exp), _show(got), notes=_none_note(path, exp, got)))
     out.add("exact")
@@ -139,21 +141,21 @@ def _tol(dtype: str, rtol, atol) -> tuple[float, float]:
     return (r if rtol is None else rtol), (a if atol is None else atol)
 
 
-def _numbers(path, exp: list, got: list, out: Comparison, rtol, atol, eshape, gshape) -> None:
+def _numbers(path, exp: list, got: list, out: Comparison, rtol, atol, eshape, gshape, same_nan=False) -> None:
     """Plain Python numbers: decide fast; only a wrong answer pays for numpy to explain itself."""
     r, a = _tol("float64", rtol, atol)
     if len(exp) == len(got):
         if all(type(e) is type(g) and e == g for e, g in zip(exp, got)):
             return out.add("exact")
         diffs = [abs(float(e) - float(g)) for e, g in zip(exp, got)]
-        if all(d <= a + r * abs(float(e)) for d, e in zip(diffs, exp)):  # NaN fails this
+        if all(math.isfinite(float(e)) and d <= a + r * abs(float(e)) for d, e in zip(diffs, exp)):  # NaN fails
             return out.add("close", max(diffs))
     import numpy as np
     to = lambda xs, shape: Array(np.asarray(xs, dtype=np.float64).reshape(shape), "python", "float64")
-    _tensor(path, to(exp, eshape), to(got, gshape), out, rtol, atol, plain=True)
+    _tensor(path, to(exp, eshape), to(got, gshape), out, rtol, atol, plain=True, same_nan=same_nan)
 
 
-def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = False) -> None:
+def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = False, same_nan: bool = False) -> None:
     import numpy as np
     name = path or "result"
     if type(got) is not Array:
@@ -173,10 +175,13 @@ def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = Fa
     r, a = _tol(exp.dtype, rtol, atol)
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(ef - gf)
-        bad = ~(diff <= a + r * np.abs(ef))
-    bad |= np.isnan(gf) & ~np.isnan(ef)
+        # a finite expected value allows the tolerance; inf must be met exactly; NaN is never close
+        bad = np.where(np.isfinite(ef), ~(diff <= a + r * np.abs(ef)), ef != gf) | np.isnan(gf)
     if exp.dtype in ("bool",) or exp.dtype.startswith(("int", "uint")):
         bad = ef != gf
+    if same_nan:
+        bad &= ~(np.isnan(ef) & np.isnan(gf))
+    diff = np.where(np.isfinite(ef) | np.isnan(gf) | (ef != gf), diff, 0.0)  # inf met exactly: no difference
     maxdiff = float(np.max(np.where(np.isnan(diff), np.inf, diff))) if diff.size else 0.0
     if not bad.any() and not notes:
         return out.add("exact" if np.array_equal(e, g) else "close", maxdiff)

@@ -17,7 +17,7 @@ def matches(metas: list[dict], student: dict, wrong: dict, failed: set[str]) -> 
         s, w = student.get(m["name"]), wrong.get(m["name"])
         if s is None or w is None or s.status != w.status:
             return False
-        if s.status == "ok" and compare(w.value, s.value, m["rtol"], m["atol"]).verdict == "wrong":
+        if s.status == "ok" and compare(w.value, s.value, m["rtol"], m["atol"], same_nan=True).verdict == "wrong":
             return False
         if s.status == "error" and (s.error or {}).get("type") != (w.error or {}).get("type"):
             return False

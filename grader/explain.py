@@ -15,7 +15,7 @@ def dtype_note(exp: str, got: str) -> str:
         return (f"dtype: expected {exp}, got {got} (torch.tensor([1, 2]) infers int64 and F.one_hot returns "
                 f"int64; use .float() or torch.Tensor, which is always float32)")
     if exp.startswith("int") and got.startswith("float"):
-        return f"dtype: expected {exp}, got {got} (counts are integers: give the tensor dtype=torch.{exp})"
+        return f"dtype: expected {exp}, got {got} (an integer tensor: make it with dtype=torch.{exp})"
     return f"dtype: expected {exp}, got {got}"
 
 

@@ -120,7 +120,8 @@ def _dumps(doc: dict) -> str:
     def hide(x):
         if type(x) is dict and x.get("t") == "array":
             data = x["data"]
-            lines = [json.dumps(r, separators=(",", ":")) for r in data] if data and type(data[0]) is list else None
+            nested = type(data) is list and data and type(data[0]) is list  # a 0-d array's data is a number
+            lines = [json.dumps(r, separators=(",", ":")) for r in data] if nested else None
             rows.append("[\n" + ",\n".join(lines) + "\n]" if lines else json.dumps(data, separators=(",", ":")))
             return {**x, "data": f"@@z2h-array-{len(rows) - 1}@@"}
         if type(x) is dict:

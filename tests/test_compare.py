@@ -97,3 +97,17 @@ def test_lists_of_different_lengths_say_where_they_part():
     assert "first difference is at [1]: expected 'b', got 'x'" in notes(c)
     c = compare({"ids": [[1], [2], [3]]}, {"ids": [[1], [2]]})
     assert "[2] = " in notes(c) and "missing" in notes(c)
+
+
+def test_same_nan_only_for_diagnosis():
+    a = arr([1.0, np.nan, np.inf])
+    assert compare(a, arr([1.0, np.nan, np.inf])).verdict == "wrong"
+    assert compare(a, arr([1.0, np.nan, np.inf]), same_nan=True).verdict != "wrong"
+    assert compare(a, arr([1.0, np.nan, -np.inf]), same_nan=True).verdict == "wrong"
+
+
+def test_infinity_must_be_met_exactly():
+    assert compare(math.inf, -math.inf).verdict == "wrong"
+    assert compare(math.inf, math.inf).verdict == "exact"
+    assert compare(arr([1.0, np.inf]), arr([1.0, -np.inf])).verdict == "wrong"
+    assert compare(arr([1.0, np.inf]), arr([1.0, np.inf])).verdict != "wrong"
