@@ -93,30 +93,8 @@ def _next_up(r, hint: str | None) -> Text:
 
 
 def exercise_detail(r, every: bool = False, hint: str | None = None) -> Panel:
-    parts: list = []
-    if r.status == "rule broken":
-        for line, msg in r.violations:
-            parts.append(Text(f"{r.file}:{line}: {msg}" if line else msg, style="magenta"))
-    if r.detail:
-        parts.append(Text(r.detail, style="yellow"))
-    bad = [c for c in r.checks if c.status in ("fail", "error", "timeout")]
-    for c in (bad if every else bad[:1]):
-        parts.append(check_detail(c, r.file))
-    if r.mistake is not None:
-        parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
-    if r.exercise.needs and r.mistake is None and bad:
-        files = ", ".join(f"{n}.py" for n in r.exercise.needs)
-        parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
-    first_hint = hint or (r.exercise.hints[0] if r.exercise.hints else None)
-    if first_hint:
-        parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint,
-                                   (f"   (more: grade hint {r.exercise.id})", "dim")))
-    parts.append(Text(f"Edit {r.file}, then run `grade {r.exercise.set}` again.", style="bold"))
-    more = len(bad) - 1
-    if more > 0 and not every:
-        parts.append(Text(f"{more} more failing check(s): grade {r.exercise.id}", style="dim"))
-    return Panel(Group(*parts), title=f"{r.exercise.id}: {escape(r.exercise.title)}", title_align="left",
-                 border_style=STYLE.get(r.status, ""))
+    """The failing exercise in detail, as `grade SET` shows it."""
+    return exercise_panel(r, every, hint, next_step=f"Edit {r.file}, then run `grade {r.exercise.set}` again.")
 
 
 def check_detail(c, file: str) -> Group:
@@ -325,6 +303,9 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
         parts.append(check_detail(c, r.file))
     if r.mistake is not None:
         parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
+    if r.exercise.needs and r.mistake is None and bad:
+        files = ", ".join(f"{n}.py" for n in r.exercise.needs)
+        parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
     first_hint = hint or (r.exercise.hints[0] if r.exercise.hints else None)
     if first_hint:
         parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint,
