@@ -144,15 +144,17 @@ class Session:
         modification times in whole seconds, so a second save within the same second goes unseen.)"""
         paths = {f"{e.name}.py": self.s.stub_path(e) for e in self.s.exercises}
         last = {n: _stat(p) for n, p in paths.items()}
+        moving: set[str] = set()  # changed at the last tick: wait one quiet tick, not a half-written file
         while not self._stop.wait(POLL_MS / 1000):
-            hit = set()
+            changed = set()
             for n, p in paths.items():
                 st = _stat(p)
                 if st != last[n]:
                     last[n] = st
-                    hit.add(n)
-            if hit:
-                self.events.put(("save", hit))
+                    changed.add(n)
+            settled, moving = moving - changed, changed
+            if settled:
+                self.events.put(("save", settled))
 
     def read_keys(self) -> None:
         """Raw single keys from the terminal (cbreak: Ctrl-C still works); restored by restore_terminal."""
