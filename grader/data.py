@@ -23,7 +23,7 @@ class Dataset:
 
 KNOWN = (
     Dataset("names.txt", "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt",
-            "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d", "bigram, mlp, batchnorm, backprop, wavenet"),
+            "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d", "bigram, mlp, batchnorm, wavenet"),
     Dataset("tinyshakespeare.txt",
             "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
             "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed", "gpt"),

@@ -155,7 +155,7 @@ def _judge(res: ExerciseResult, metas: list[dict], ref: dict[str, CheckRun], got
         r = ref.get(m["name"]) or CheckRun(m["name"], "skipped")
         if r.status == "skipped" or m["name"] not in got.runs or _honest_skip(run, got):
             cr.status, cr.reason = "skipped", (run.error or r.error or {}).get("reason") or \
-                f"needs the dataset {', '.join(m['data'])}: run `grade data` to fetch it"
+                f"needs the dataset {', '.join(m['data'])}: `grade data fetch {' '.join(m['data'])}`, or set Z2H_DATA"
         elif run.status == "skipped":  # only a missing dataset, or an earlier timeout, may skip a check
             cr.error = {"type": "NotRun", "message": "the check reported itself skipped "
                         f"({(run.error or {}).get('reason', '')}), but the reference ran it: no points"}
