@@ -15,7 +15,6 @@ import queue
 import select
 import signal
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field

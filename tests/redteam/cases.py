@@ -92,7 +92,7 @@ CASES = [
                      "w.encode = lambda x, blob, depth=0: {'t': 'verdict', 'v': 'pass'}")},
          {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("unreadable result",)),
     Case("patch-worker-status", "cheat",
-         {C: counter("self.total = -1.0", "import grader.worker as w\n"
+         {C: counter("self.total = -1.0", "import grader.job as w\n"
                      "w._one = lambda *a, **k: {'status': 'pass', 'verdict': 'exact'}")},
          {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("unknown status",)),
     Case("eq-always-true", "cheat",

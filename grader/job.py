@@ -1,0 +1,354 @@
+"""One job, in the forked child: the only code that runs student code.
+
+It isolates itself first (own session, rlimits, scrubbed environment, closed stdin, captured
+output, a temporary working folder, another user when asked), then imports the student's
+module and runs each check under a timer, writing each result as JSON plus raw bytes.
+"""
+from __future__ import annotations
+
+import builtins
+import errno
+import importlib.util
+import inspect
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+class CheckTimeout(BaseException):
+    """BaseException, so a student's `except Exception` cannot swallow it."""
+
+
+def run_job(req: dict, registry: dict) -> None:
+    try:
+        zygote = os.getppid()
+        _sandbox_self(req)
+        _die_with(zygote)
+        _run(req, registry)
+    except BaseException:
+        pass
+    os._exit(0)
+
+
+def _sandbox_self(req: dict) -> None:
+    import resource
+    os.setsid()
+    for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails, it does not kill
+    out = Path(req["out"])
+    fd = os.open(out / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    lim = req["limits"]
+    vm = _vm_size()
+    for res, value in ((resource.RLIMIT_AS, vm + lim["memory_mb"] * 2**20 if vm else None),
+                       (resource.RLIMIT_FSIZE, lim["file_mb"] * 2**20),
+                       (resource.RLIMIT_CPU, int(lim["cpu_s"]) + 1),
+                       (resource.RLIMIT_CORE, 0),
+                       (resource.RLIMIT_NPROC, _nproc_limit(lim))):
+        if value is not None:
+            try:
+                resource.setrlimit(res, (value, value))
+            except (ValueError, OSError):
+                pass
+    cwd = out / "cwd"
+    cwd.mkdir(exist_ok=True)
+    if lim.get("drop"):
+        _drop_privileges(req, out)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update({"HOME": str(cwd), "TMPDIR": str(cwd), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                       "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "USER": "z2h", "LOGNAME": "z2h"})
+    sys.stdin = open(os.devnull)
+
+
+NOBODY = 65534
+
+
+def _die_with(zygote: int) -> None:
+    """If the zygote is killed (by a job), the job dies too rather than run on as an orphan."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != zygote:
+        os._exit(0)
+
+
+def _drop_privileges(req: dict, out: Path) -> None:
+    """Batch and Gradescope run as root: the job runs as a uid of its own (the parent picks one per
+    job; nobody if it did not), so it can neither signal the grader or another job, nor read or
+    write the progress file, the fixtures or another submission. Not root: a no-op."""
+    if os.geteuid() != 0:
+        return
+    uid = int(req["limits"].get("uid", NOBODY))
+    _private_copy(req, out)
+    os.setgroups([])
+    try:
+        os.setgid(uid)
+    except OSError:  # a user namespace that maps too few ids: nobody, shared by every job
+        uid = NOBODY
+        os.setgid(uid)
+    for folder, _, files in os.walk(out):
+        for p in (folder, *(os.path.join(folder, f) for f in files)):
+            os.chown(p, uid, uid)
+    os.chmod(out, 0o700)
+    os.setuid(uid)
+
+
+_ALIASES: dict[str, str] = {}  # a job's private copy of a folder -> the folder, for tracebacks
+
+
+def _private_copy(req: dict, out: Path) -> None:
+    """Copy the student's files into the job's own folder and point the job at the copy: the
+    submissions stay readable by root alone (intake), so a job cannot read another's."""
+    import shutil
+    moved: dict[str, str] = {}
+    for k, d in enumerate(dict.fromkeys(req["student_dirs"])):
+        dst = out / "src" / str(k)
+        dst.mkdir(parents=True)
+        for entry in os.scandir(d):
+            if entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                shutil.copyfile(entry.path, dst / entry.name)
+        moved[d.rstrip(os.sep)] = str(dst)
+        _ALIASES[str(dst)] = d.rstrip(os.sep)
+
+    def move(p: str) -> str:
+        for a, b in moved.items():
+            if p == a or p.startswith(a + os.sep):
+                return b + p[len(a):]
+        return p
+    req["module_path"] = move(req["module_path"])
+    req["search_path"] = [move(p) for p in req["search_path"]]
+    req["overrides"] = {k: move(v) for k, v in req["overrides"].items()}
+    req["student_dirs"] = [move(p) for p in req["student_dirs"]]
+
+
+def _nproc_limit(lim: dict) -> int | None:
+    """RLIMIT_NPROC counts every process of the user: allow what runs now plus a small margin."""
+    if lim.get("nproc") is None:
+        return None
+    mine = int(lim.get("uid", NOBODY)) if lim.get("drop") and os.geteuid() == 0 else os.getuid()
+    try:
+        count = sum(1 for e in os.listdir("/proc") if e.isdigit() and os.stat(f"/proc/{e}").st_uid == mine)
+    except OSError:
+        count = 0
+    return count + int(lim["nproc"])
+
+
+def _vm_size() -> int:
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _run(req: dict, registry: dict) -> None:
+    from grader import checks, wire
+    out = Path(req["out"])
+    student_dirs = [os.path.realpath(d) for d in req["student_dirs"]]
+    todo = [registry[(req["exercise"], n)] for n in req["checks"]]
+    spare = dict(builtins.__dict__)  # the builtins not live: the student's while the grader works, and back
+    module, load_error = _load_module(req, student_dirs, spare)
+    stopped = None
+    for i, chk in enumerate(todo):
+        started, pos = time.perf_counter(), _flush_pos()
+        rec: dict = {"name": chk.name}
+        blob = bytearray()
+        if load_error is not None and load_error["status"] == "timeout" and i > 0:
+            rec.update(status="skipped", reason="not run: importing the module timed out")
+        elif load_error is not None:
+            rec.update(load_error)
+        elif stopped:
+            rec.update(status="skipped", reason=stopped)
+        else:
+            rec.update(_one(chk, module, req, out, student_dirs, blob, checks, wire, spare))
+            if rec["status"] == "timeout":
+                stopped = f"not run: check {chk.name!r} timed out before it"
+        rec.update(seconds=round(time.perf_counter() - started, 4), out=[pos, _flush_pos()])
+        _write_result(out, i, rec, blob)
+
+
+def _on_alarm(*_):
+    raise CheckTimeout()
+
+
+def _arm(seconds: float) -> None:
+    """CheckTimeout after `seconds`, and again every 0.25 s until disarmed: code that swallows one
+    (a bare `except:` in the student's code or in a library it calls) is interrupted again."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+
+
+def _swap_builtins(spare: dict) -> None:
+    """Exchange the live builtins with `spare`. Student code runs with whatever builtins it set up;
+    the grader's own steps around it run with the real ones, so patching `isinstance` or `float`
+    cannot break the reporting of a result."""
+    live = builtins.__dict__
+    saved = dict(live)
+    live.clear()
+    live.update(spare)
+    spare.clear()
+    spare.update(saved)
+
+
+def _one(chk, module, req, out: Path, student_dirs, blob: bytearray, checks, wire, spare: dict) -> dict:
+    seed = checks.check_seed(req["seed"], chk.exercise, chk.name)
+    checks.seed_everything(seed)
+    ctx = checks.Ctx(seed, req["data_dirs"], lambda f, m: _progress(out, chk.name, f, m))
+
+    _arm(chk.timeout)
+    try:  # the alarm stays armed until the result is encoded or the error described: both run student code
+        try:
+            two = len(inspect.signature(chk.fn).parameters) >= 2  # as checks.call, before their builtins
+            _swap_builtins(spare)
+            try:
+                value = chk.fn(module, ctx) if two else chk.fn(module)
+            finally:
+                _swap_builtins(spare)
+            return {"status": "ok", "value": wire.encode(value, blob)}
+        except CheckTimeout:
+            raise
+        except checks.DatasetMissing as e:
+            return {"status": "skipped", "reason": f"dataset {_safe_str(e)} is missing"}
+        except NotImplementedError as e:
+            return {"status": "todo", "message": _safe_str(e)}
+        except BaseException as e:  # SystemExit and KeyboardInterrupt too: the student's code raised it
+            return {"status": "error", **_describe(e, student_dirs)}
+    except CheckTimeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return {"status": "timeout", "limit": chk.timeout}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+IMPORT_TIMEOUT = 5.0  # seconds for the student's module to import: a loop at module level ends here
+
+
+def _load_module(req: dict, student_dirs: list[str], spare: dict):
+    for d in reversed(req["search_path"]):
+        sys.path.insert(0, d)
+    _arm(IMPORT_TIMEOUT)
+    try:
+        try:
+            _swap_builtins(spare)
+            try:
+                for name, path in req["overrides"].items():
+                    _import_file(name, path)
+                module = _import_file(req["module"], req["module_path"]) if req["module"] not in req["overrides"] \
+                    else sys.modules[req["module"]]
+            finally:
+                _swap_builtins(spare)
+            return module, None
+        except CheckTimeout:
+            raise
+        except NotImplementedError as e:
+            return None, {"status": "todo", "message": _safe_str(e)}
+        except BaseException as e:
+            return None, {"status": "error", "phase": "import", **_describe(e, student_dirs)}
+    except CheckTimeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return None, {"status": "timeout", "limit": IMPORT_TIMEOUT, "phase": "import"}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _import_file(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _describe(e: BaseException, student_dirs: list[str]) -> dict:
+    """The exception with only the student's own frames: the grader's are noise to them."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if any(os.path.realpath(f.filename).startswith(d + os.sep) for d in student_dirs)]
+    if isinstance(e, SyntaxError) and e.filename:
+        where = f"{os.path.basename(e.filename)}:{e.lineno}"
+    else:
+        where = f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else None
+    try:
+        only = "".join(traceback.format_exception_only(type(e), e)).strip()
+    except CheckTimeout:
+        raise
+    except BaseException:
+        only = type(e).__name__
+    tb = "".join(traceback.format_list(frames)) if frames else ""
+    message = _safe_str(e)
+    for copy, original in _ALIASES.items():  # name the student's files, not the job's copies
+        tb, only, message = (x.replace(copy, original) for x in (tb, only, message))
+    if isinstance(e, OSError) and e.errno == errno.EFBIG:
+        more = " (a job may write at most its file-size limit, 64 MB by default: far too much printing?)"
+        message, only = message + more, only + more
+    return {"type": type(e).__name__, "message": message, "where": where, "traceback": (tb + only)[-6000:]}
+
+
+def _safe_str(e: BaseException) -> str:
+    try:
+        return str(e)[:2000]
+    except CheckTimeout:
+        raise
+    except BaseException:
+        return type(e).__name__
+
+
+def _flush_pos() -> int:
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except BaseException:
+            pass
+    try:
+        return os.lseek(1, 0, os.SEEK_CUR)
+    except OSError:
+        return 0
+
+
+def _progress(out: Path, name: str, fraction: float, message: str) -> None:
+    tmp = out / "progress.tmp"
+    tmp.write_text(json.dumps({"check": name, "fraction": float(fraction), "message": str(message)[:200]}))
+    os.replace(tmp, out / "progress.json")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a fresh file: whatever the student's code left at that name (a FIFO, a link) goes first."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _write_result(out: Path, i: int, rec: dict, blob: bytearray) -> None:
+    try:
+        _write_new(out / f"{i}.bin", bytes(blob))
+        tmp = out / f"{i}.tmp"
+        _write_new(tmp, json.dumps(rec).encode())
+        os.replace(tmp, out / f"{i}.json")  # the .json appears last: its presence means complete
+    except OSError as e:
+        try:
+            _write_new(out / f"{i}.json", json.dumps({"name": rec["name"], "status": "error", "type": "OSError",
+                                                      "message": f"could not write the result: {e}"}).encode())
+        except OSError:
+            pass  # no result: the parent reports the check as lost
