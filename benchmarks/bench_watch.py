@@ -25,8 +25,11 @@ sys.path.insert(0, str(REPO))
 
 from rich.console import Console  # noqa: E402
 
-from grader import engine, mistakes, report, watch  # noqa: E402
-from grader.course import load_course  # noqa: E402
+from grader.grading import engine
+from grader.course import mistakes
+from grader.render import screens as report
+from grader.student import watch  # noqa: E402
+from grader.course.manifest import load_course  # noqa: E402
 
 TARGET_S = 0.15
 

@@ -5,8 +5,10 @@ import argparse
 import os
 import sys
 
-from grader import app, engine, report
-from grader.course import ContentError, load_course
+from grader.student import grade as app
+from grader.grading import engine
+from grader.render import screens as report
+from grader.course.manifest import ContentError, load_course
 
 VERBS = ("hint", "reset", "data", "dev", "watch", "publish", "batch", "notebook")
 
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             return app.dashboard(course, console, args.json)
         opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
         if args.notebook:
-            from grader import notebook
+            from grader.sources import cells as notebook
             fmt = "json" if args.json or getattr(args, "format", None) == "json" else "text"
             return notebook.grade_cli(course, args.target, args.notebook, console, opts, fmt)
         fmt = args.format or ("json" if args.json else "text")
@@ -112,7 +114,7 @@ def _verb(verb: str, args, console) -> int:
     if verb == "data":
         return app.datasets(course, console, args.names if args.action == "fetch" else None)
     if verb == "dev":
-        from grader import devcli
+        from grader.instructor import dev as devcli
         return devcli.run(course, args, console)
     if verb == "publish":
         return app.publish(course, args.sets, args.out, args.gradescope, console)
@@ -120,10 +122,10 @@ def _verb(verb: str, args, console) -> int:
         opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
         return app.batch(course, args.set, args.submissions, args.out, opts, console)
     if verb == "notebook":
-        from grader import notebook
+        from grader.sources import cells as notebook
         return notebook.export_cli(course, args.set, args.out, args.force, console)
     if verb == "watch":
-        from grader import watch
+        from grader.student import watch
         opts = engine.Options(seed=args.seed, skip_milestones=not args.milestones)
         return watch.run(course, args.set, console, opts, poll=args.poll)
     report.render_error(console, f"`grade {verb}` is not built yet")

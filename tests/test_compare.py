@@ -2,8 +2,8 @@ import math
 
 import numpy as np
 
-from grader.compare import compare
-from grader.wire import Array, Unsupported
+from grader.grading.compare import compare
+from grader.sandbox.wire import Array, Unsupported
 
 
 def arr(x, dtype="float32", kind="torch"):

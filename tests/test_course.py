@@ -1,6 +1,6 @@
 import pytest
 
-from grader.course import ContentError, find_root, load_course, resolve
+from grader.course.manifest import ContentError, find_root, load_course, resolve
 
 
 def test_loads_the_toy_course(toy):

@@ -7,9 +7,10 @@ import zipfile
 import pytest
 
 from conftest import solve
-from grader import engine, report
+from grader.grading import engine
+from grader.render import screens as report
 from grader.cli import main
-from grader.course import load_course
+from grader.course.manifest import load_course
 
 
 def grade(root, **kw):

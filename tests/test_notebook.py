@@ -10,9 +10,9 @@ import nbformat
 import pytest
 
 from conftest import REPO
-from grader import notebook
+from grader.sources import cells as notebook
 from grader.cli import main
-from grader.course import load_course
+from grader.course.manifest import load_course
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

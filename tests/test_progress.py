@@ -2,9 +2,9 @@ import json
 import os
 import threading
 
-from grader import progress
-from grader.course import load_course
-from grader.engine import ExerciseResult
+from grader.student import progress
+from grader.course.manifest import load_course
+from grader.grading.engine import ExerciseResult
 
 
 def results(root, status, points):

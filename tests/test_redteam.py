@@ -20,8 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from grader import cli, engine, progress, report
-from grader.course import load_course
+from grader import cli
+from grader.grading import engine
+from grader.student import progress
+from grader.render import screens as report
+from grader.course.manifest import load_course
 from redteam.cases import CASES, Case, counter
 
 TOY = REPO / "tests" / "course"

@@ -2,8 +2,9 @@
 from io import StringIO
 
 from conftest import solve
-from grader import engine, report
-from grader.course import load_course
+from grader.grading import engine
+from grader.render import screens as report
+from grader.course.manifest import load_course
 
 
 def render(root, focus=False):

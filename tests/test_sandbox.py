@@ -4,8 +4,8 @@ import time
 import pytest
 
 from conftest import solve
-from grader import engine
-from grader.course import load_course
+from grader.grading import engine
+from grader.course.manifest import load_course
 
 
 def grade(root, **kw):

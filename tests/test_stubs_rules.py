@@ -1,8 +1,8 @@
 import pytest
 
-from grader.course import Rules
-from grader.rules import violations
-from grader.stubs import MarkerError, blocks, make_stub, solution_lines
+from grader.course.manifest import Rules
+from grader.course.rules import violations
+from grader.course.stubs import MarkerError, blocks, make_stub, solution_lines
 
 REF = '''"""Doc."""
 

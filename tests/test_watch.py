@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from grader import engine, report, watch
-from grader.course import load_course
+from grader.grading import engine
+from grader.render import screens as report
+from grader.student import watch
+from grader.course.manifest import load_course
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>78]")
 

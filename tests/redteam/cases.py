@@ -83,16 +83,16 @@ CASES = [
                      "builtins.repr = lambda x: '9.0'")},
          {**OK, "toy/counter": "failing"}, {"toy/counter:accumulates": "fail"}, ("expected 9",)),
     Case("patch-grader-compare", "cheat",
-         {C: counter("self.total = -1.0", "import grader.compare as c, grader.engine as e, grader.explain as x\n"
+         {C: counter("self.total = -1.0", "import grader.grading.compare as c, grader.grading.engine as e, grader.grading.explain as x\n"
                      "c.compare = e.compare = lambda *a, **k: c.Comparison()\n"
                      "c._walk = lambda *a, **k: None\nx.value_notes = lambda *a, **k: ['passed']")},
          {**OK, "toy/counter": "failing"}, {"toy/counter:accumulates": "fail"}, ("expected 9",)),
     Case("patch-grader-wire", "cheat",
-         {C: counter("self.total = -1.0", "import grader.wire as w\n"
+         {C: counter("self.total = -1.0", "import grader.sandbox.wire as w\n"
                      "w.encode = lambda x, blob, depth=0: {'t': 'verdict', 'v': 'pass'}")},
          {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("unreadable result",)),
     Case("patch-worker-status", "cheat",
-         {C: counter("self.total = -1.0", "import grader.job as w\n"
+         {C: counter("self.total = -1.0", "import grader.sandbox.child as w\n"
                      "w._one = lambda *a, **k: {'status': 'pass', 'verdict': 'exact'}")},
          {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("unknown status",)),
     Case("eq-always-true", "cheat",

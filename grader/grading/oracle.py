@@ -8,11 +8,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from grader import fixtures, mistakes
-from grader.jobs import Source, check_files, make_job
-from grader.course import ContentError, Exercise, ExerciseSet
-from grader.mistakes import Mistake
-from grader.sandbox import CheckRun, Worker
+from grader.grading import fixtures
+from grader.course import mistakes
+from grader.grading.jobs import Source, check_files, make_job
+from grader.course.manifest import ContentError, Exercise, ExerciseSet
+from grader.course.mistakes import Mistake
+from grader.sandbox.pool import CheckRun, Worker
 
 
 class Oracle:

@@ -10,13 +10,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import diagnose, rules
-from grader.compare import Comparison, compare
-from grader.course import ContentError, Exercise, ExerciseSet
-from grader.mistakes import Mistake
-from grader.jobs import Options, Source, check_files, make_job, plan, start_worker  # noqa: F401
-from grader.oracle import Oracle
-from grader.sandbox import CheckRun, JobResult, Worker, WorkerError
+from grader.grading import diagnose
+from grader.course import rules
+from grader.grading.compare import Comparison, compare
+from grader.course.manifest import ContentError, Exercise, ExerciseSet
+from grader.course.mistakes import Mistake
+from grader.grading.jobs import Options, Source, check_files, make_job, plan, start_worker  # noqa: F401
+from grader.grading.oracle import Oracle
+from grader.sandbox.pool import CheckRun, JobResult, Worker, WorkerError
 
 STATUSES = ("passed", "failing", "not started", "error", "timed out", "rule broken", "skipped")
 

@@ -11,11 +11,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from grader import fixtures, stubs
-from grader.course import ContentError, Course
-from grader.jobs import check_files
+from grader.grading import fixtures
+from grader.course import stubs
+from grader.course.manifest import ContentError, Course
+from grader.grading.jobs import check_files
 
-ENGINE = Path(__file__).resolve().parent
+ENGINE = Path(__file__).resolve().parents[1]  # the grader package
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".z2h", "*.ipynb_checkpoints", "*.bak")
 
 
@@ -105,7 +106,7 @@ def _pyproject(course: Course) -> str:
     return ('[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
             f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = "{course.title}: exercises"\n'
             f'requires-python = ">=3.10"\ndependencies = [{deps_text}]\n\n'
-            '[project.scripts]\ngrade = "grader.cli:main"\n\n[tool.setuptools]\npackages = ["grader"]\n')
+            '[project.scripts]\ngrade = "grader.cli:main"\n\n[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n')
 
 
 def _readme(course: Course, names: list[str]) -> str:

@@ -12,8 +12,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from grader import engine, report
-from grader.intake import SubmissionError, intake
+from grader.grading import engine
+from grader.render import screens as report
+from grader.sources.intake import SubmissionError, intake
 
 
 def submission_id(path: Path, taken: set[str]) -> str:

@@ -157,7 +157,8 @@ def _vm_size() -> int:
 
 
 def _run(req: dict, registry: dict) -> None:
-    from grader import checks, wire
+    from grader import checks
+    from grader.sandbox import wire
     out = Path(req["out"])
     student_dirs = [os.path.realpath(d) for d in req["student_dirs"]]
     todo = [registry[(req["exercise"], n)] for n in req["checks"]]

@@ -14,7 +14,7 @@ import signal
 import sys
 import traceback
 
-from grader.job import run_job
+from grader.sandbox.child import run_job
 
 
 def _send(obj: dict) -> None:
@@ -35,7 +35,7 @@ def _load_checks(files: list[str]) -> list:
 
 # Imported before forking: a job that runs as another user (batch, --from as root) may be unable
 # to read the grader's folder, the virtualenv or the standard library, so what it needs is loaded.
-PRELOAD = ("grader.checks", "grader.wire", "resource", "importlib.util", "math", "random", "collections",
+PRELOAD = ("grader.checks", "grader.sandbox.wire", "resource", "importlib.util", "math", "random", "collections",
            "itertools", "functools", "re", "string", "typing", "dataclasses", "copy", "heapq", "unicodedata",
            "struct", "statistics", "operator", "contextlib", "io", "time")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.course import ContentError, ExerciseSet
+from grader.course.manifest import ContentError, ExerciseSet
 
 MARKER = "# z2h: "
 MARKER_RE = re.compile(r"^#\s*z2h:\s*([a-z][a-z0-9_]*/[a-z][a-z0-9_]*)\s*$")
@@ -47,7 +47,7 @@ def _stub_text(s: ExerciseSet, ex) -> str:
     path = s.stub_path(ex)
     if path.is_file():
         return path.read_text(encoding="utf-8")
-    from grader.app import pristine_stub
+    from grader.student.grade import pristine_stub
     return pristine_stub(s, ex)
 
 
@@ -288,8 +288,9 @@ def apply_problems(result, sc: Scan) -> None:
 
 def export_cli(course, set_name: str, out: str | None, force: bool, console) -> int:
     """`grade notebook SET [--out PATH] [--force]`."""
-    from grader import app, report
-    from grader.course import resolve
+    from grader.student import grade as app
+    from grader.render import screens as report
+    from grader.course.manifest import resolve
     s, ex = resolve(course, set_name)
     if ex is not None:
         report.render_error(console, f"a notebook holds a whole set: grade notebook {s.name}")
@@ -316,8 +317,11 @@ def grade_cli(course, target: str, path: str, console, opts, fmt: str = "text") 
     """`grade SET --notebook PATH`: the notebook's exercise cells graded as the .py stubs are."""
     import json
 
-    from grader import app, engine, progress, report
-    from grader.course import resolve
+    from grader.student import grade as app
+    from grader.grading import engine
+    from grader.student import progress
+    from grader.render import screens as report
+    from grader.course.manifest import resolve
     s, only = resolve(course, target)
     path = Path(path)
     try:
@@ -443,7 +447,7 @@ def _session(course, s):
     key = (str(course.root), s.name)
     w = _WORKERS.get(key)
     if w is None or w[0].proc.poll() is not None:
-        from grader.watch import warm_worker
+        from grader.student.watch import warm_worker
         worker = warm_worker(s)
         import atexit
         atexit.register(worker.close)
@@ -453,8 +457,11 @@ def _session(course, s):
 
 def check(target: str, root: str | None = None, seed: int = 0):
     """Grade the code you last ran in this notebook for `target` ("micrograd/value", or a whole set)."""
-    from grader import app, engine, progress, report
-    from grader.course import load_course, resolve
+    from grader.student import grade as app
+    from grader.grading import engine
+    from grader.student import progress
+    from grader.render import screens as report
+    from grader.course.manifest import load_course, resolve
     console = report.notebook_console()
     shell = _shell()
     try:
@@ -494,7 +501,7 @@ def check(target: str, root: str | None = None, seed: int = 0):
         opts = engine.Options(seed=seed, student_dir=folder)
         oracle = oracles.get(seed)
         if oracle is None:
-            from grader.oracle import Oracle
+            from grader.grading.oracle import Oracle
             oracle = oracles[seed] = Oracle(s, worker, opts)
         result = engine.grade_set(s, ex, opts, worker=worker, oracle=oracle)
         relabel(result, folder, labels)

@@ -19,14 +19,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import wire
+from grader.sandbox import wire
 
 JOB_UID_BASE, JOB_UIDS = 61000, 1000   # isolated jobs run as uids of their own, from this range
 GRACE_S = 1.0          # beyond the sum of check timeouts, before a job is killed
 OUTPUT_CAP = 8192      # bytes of a check's printed output kept for the report
 MAX_RESULT = 16 * 2**20   # bytes of one check's result JSON (wire.MAX_VALUES values fit well within)
 MAX_BLOB = 256 * 2**20    # bytes of one check's array data
-PKG_PARENT = str(Path(__file__).resolve().parent.parent)
+PKG_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Worker:
         # (-I would ignore it, so: no user site, no bytecode, and the current folder off the path).
         env.update(OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
         boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
-                f"sys.path.insert(0, {PKG_PARENT!r}); from grader.worker import main; main()")
+                f"sys.path.insert(0, {PKG_PARENT!r}); from grader.sandbox.zygote import main; main()")
         self.proc = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=env, start_new_session=True, cwd=self.tmp)
         self.proc.stdin.write((json.dumps(self._hello) + "\n").encode())

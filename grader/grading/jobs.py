@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course import ContentError, Exercise, ExerciseSet
-from grader.data import data_dirs, missing
-from grader.sandbox import Job, Worker
+from grader.course.manifest import ContentError, Exercise, ExerciseSet
+from grader.course.datasets import data_dirs, missing
+from grader.sandbox.pool import Job, Worker
 
 
 @dataclass

@@ -20,9 +20,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import engine, progress, report
-from grader.course import ContentError, Course, Exercise, ExerciseSet, resolve
-from grader.oracle import Oracle
+from grader.grading import engine
+from grader.student import progress
+from grader.render import screens as report
+from grader.course.manifest import ContentError, Course, Exercise, ExerciseSet, resolve
+from grader.grading.oracle import Oracle
 
 POLL_ENV = "Z2H_POLL"
 STEP_MS = 10            # watchfiles: a burst of events ends after this much quiet
@@ -411,7 +413,7 @@ def interactive(console) -> bool:
 
 def run(course: Course, target: str, console, opts: engine.Options, poll: bool = False) -> int:
     """`grade watch SET`: returns when the user quits (q, or Ctrl-C)."""
-    from grader import app
+    from grader.student import grade as app
     s, ex = resolve(course, target)
     live_mode = interactive(console)
     keys = live_mode and sys.stdin.isatty()

@@ -1,7 +1,8 @@
 """`grade dev ...`: the instructor's verbs, rendered."""
 from __future__ import annotations
 
-from grader import authoring, report
+from grader.instructor import selfcheck as authoring
+from grader.render import screens as report
 
 
 def run(course, args, console) -> int:
@@ -13,13 +14,13 @@ def run(course, args, console) -> int:
         console.print(f"{len(changed)} stub(s) changed.")
         return 0
     if args.action == "new":
-        from grader import scaffold
+        from grader.instructor import scaffold
         if not args.sets or len(args.sets) > 2:
             console.print("usage: grade dev new SET [EXERCISE]")
             return 2
         for p in scaffold.new(course, args.sets[0], args.sets[1] if len(args.sets) > 1 else None):
             console.print(f"wrote {p.relative_to(course.root)}")
-        from grader.course import load_course
+        from grader.course.manifest import load_course
         authoring.build(load_course(course.root), [args.sets[0]])
         authoring.record(load_course(course.root), [args.sets[0]])
         console.print("Stubs built and fixtures recorded. Next: `grade dev check`, then replace the example "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import ContentError, _line_of, _read_toml
+from grader.course.manifest import ContentError, _line_of, _read_toml
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from grader.wire import Array, Unsupported
+from grader.sandbox.wire import Array, Unsupported
 
 # dtype -> (rtol, atol); Python floats are float64
 TOLERANCES = {"float64": (1e-7, 1e-10), "float32": (1e-4, 1e-5), "float16": (1e-2, 1e-3), "bfloat16": (2e-2, 1e-2)}
@@ -160,7 +160,7 @@ def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = Fa
     name = path or "result"
     if type(got) is not Array:
         return out.add("wrong", math.inf, Mismatch(name, _kind(exp), _kind(got), notes=_none_note(path, exp, got)))
-    from grader import explain
+    from grader.grading import explain
     e, g = exp.values, got.values
     notes: list[str] = []
     if exp.dtype != got.dtype and not plain:

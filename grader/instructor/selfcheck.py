@@ -11,9 +11,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import engine, fixtures, mistakes, rules, stubs
-from grader.oracle import Oracle
-from grader.course import ContentError, Course, ExerciseSet
+from grader.grading import engine
+from grader.grading import fixtures
+from grader.course import mistakes
+from grader.course import rules
+from grader.course import stubs
+from grader.grading.oracle import Oracle
+from grader.course.manifest import ContentError, Course, ExerciseSet
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grader.course import NAME_RE, ContentError, Course
+from grader.course.manifest import NAME_RE, ContentError, Course
 
 REFERENCE = '''"""{title}. TODO(author): replace this example with the lecture's code."""
 

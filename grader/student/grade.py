@@ -6,9 +6,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader import data, engine, progress, report, stubs
-from grader.course import ContentError, Course, resolve
-from grader.intake import SubmissionError, intake
+from grader.course import datasets as data
+from grader.grading import engine
+from grader.student import progress
+from grader.render import screens as report
+from grader.course import stubs
+from grader.course.manifest import ContentError, Course, resolve
+from grader.sources.intake import SubmissionError, intake
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -49,7 +53,7 @@ def _null_console():
 
 
 def publish(course: Course, names: list[str], out: str, gradescope: bool, console) -> int:
-    from grader.publish import publish as build_bundle
+    from grader.instructor.publish import publish as build_bundle
     for n in names:
         resolve(course, n)
     path = build_bundle(course, names, Path(out).resolve(), gradescope)
@@ -60,7 +64,7 @@ def publish(course: Course, names: list[str], out: str, gradescope: bool, consol
 
 
 def batch(course: Course, set_name: str, submissions: list[str], out: str, opts: engine.Options, console) -> int:
-    from grader import batch as batch_mod
+    from grader.instructor import batch as batch_mod
     s, ex = resolve(course, set_name)
     subs = [Path(p) for p in submissions]
     with report.grading_progress(console, f"grading {len(subs)} submissions", len(subs) * len(s.exercises)) as on_event:
@@ -158,5 +162,5 @@ def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
 
 
 def default_root(root: str | None) -> Path:
-    from grader.course import find_root
+    from grader.course.manifest import find_root
     return Path(root).resolve() if root else find_root()

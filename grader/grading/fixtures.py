@@ -11,8 +11,8 @@ import json
 import math
 from pathlib import Path
 
-from grader.sandbox import CheckRun
-from grader.wire import Array, Unsupported
+from grader.sandbox.pool import CheckRun
+from grader.sandbox.wire import Array, Unsupported
 
 FORMAT = "z2h-fixture/1"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from grader.course import Rules
+from grader.course.manifest import Rules
 
 
 def _dotted(node: ast.AST) -> str | None:

@@ -27,7 +27,7 @@ def intake(sub: Path, s, dest: Path) -> None:
     elif sub.suffix == ".zip" and sub.is_file():
         found = _from_zip(sub, s.name, names)
     elif sub.suffix == ".ipynb" and sub.is_file():
-        from grader.notebook import modules_from_notebook
+        from grader.sources.cells import modules_from_notebook
         found, _ = modules_from_notebook(sub, s)
         found = {f"{k}.py": v.encode() for k, v in found.items()}
     elif not sub.exists():

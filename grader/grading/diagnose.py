@@ -5,7 +5,7 @@ the mistake's results (close values, or the same kind of error): the student mad
 """
 from __future__ import annotations
 
-from grader.compare import compare
+from grader.grading.compare import compare
 
 
 def matches(metas: list[dict], student: dict, wrong: dict, failed: set[str]) -> bool:

@@ -1,0 +1,1 @@
+"""The instructor's verbs: dev build/record/check/new, publish, batch."""

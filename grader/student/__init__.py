@@ -1,0 +1,1 @@
+"""The student's verbs: grade and the dashboard, hint, reset, data, watch, notebooks, and progress."""
