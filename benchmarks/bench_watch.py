@@ -27,7 +27,7 @@ from rich.console import Console  # noqa: E402
 
 from grader.grading import engine
 from grader.course import mistakes
-from grader.render import screens as report
+from grader.render import watch as watch_screens
 from grader.student import watch  # noqa: E402
 from grader.course.manifest import load_course  # noqa: E402
 
@@ -93,7 +93,7 @@ def bench(root: Path, target: str, saves: int, poll: bool) -> dict:
     sess.open()
     startup = time.perf_counter() - t0
     times, statuses, parts = [], [], []
-    with report.watch_live(console) as live:
+    with watch_screens.watch_live(console) as live:
         sess.live = live
         loop = threading.Thread(target=sess.run, daemon=True)
         loop.start()

@@ -7,7 +7,7 @@ import sys
 
 from grader.student import grade as app
 from grader.grading import engine
-from grader.render import screens as report
+from grader.render import console as console_r
 from grader.course.manifest import ContentError, load_course
 
 VERBS = ("hint", "reset", "data", "dev", "watch", "publish", "batch", "notebook")
@@ -76,7 +76,7 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    console = report.make_console()
+    console = console_r.make_console()
     try:
         if argv and argv[0] in VERBS:
             return _verb(argv[0], verb_parser(argv[0]).parse_args(argv[1:]), console)
@@ -92,13 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         fmt = args.format or ("json" if args.json else "text")
         return app.grade(course, args.target, console, opts, fmt, source=args.source)
     except ContentError as e:
-        report.render_error(console, str(e))
+        console_r.render_error(console, str(e))
         return app.EXIT_USAGE
     except KeyError as e:
-        report.render_error(console, str(e.args[0]))
+        console_r.render_error(console, str(e.args[0]))
         return app.EXIT_USAGE
     except KeyboardInterrupt:
-        report.render_error(console, "interrupted")
+        console_r.render_error(console, "interrupted")
         return 130
     except BrokenPipeError:  # `grade --json | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -128,7 +128,7 @@ def _verb(verb: str, args, console) -> int:
         from grader.student import watch
         opts = engine.Options(seed=args.seed, skip_milestones=not args.milestones)
         return watch.run(course, args.set, console, opts, poll=args.poll)
-    report.render_error(console, f"`grade {verb}` is not built yet")
+    console_r.render_error(console, f"`grade {verb}` is not built yet")
     return app.EXIT_USAGE
 
 

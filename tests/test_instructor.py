@@ -8,7 +8,7 @@ import pytest
 
 from conftest import solve
 from grader.grading import engine
-from grader.render import screens as report
+from grader.render import machine
 from grader.cli import main
 from grader.course.manifest import load_course
 
@@ -101,7 +101,7 @@ def test_batch_grades_a_class(toy, tmp_path):
 def test_gradescope_results_and_autograder_zip(toy, tmp_path, capsys):
     solve(toy)
     break_counter(toy)
-    data = report.as_gradescope(grade(toy))
+    data = machine.as_gradescope(grade(toy))
     assert data["score"] == 3 and {t["status"] for t in data["tests"]} == {"passed", "failed"}
     assert set(data["tests"][0]) == {"name", "score", "max_score", "status", "output", "visibility"}
     failed = next(t for t in data["tests"] if t["status"] == "failed")

@@ -23,7 +23,7 @@ from conftest import REPO
 from grader import cli
 from grader.grading import engine
 from grader.student import progress
-from grader.render import screens as report
+from grader.render import machine
 from grader.course.manifest import load_course
 from redteam.cases import CASES, Case, counter
 
@@ -345,7 +345,7 @@ def test_twenty_runs_give_identical_verdicts(world):
             runs = []
             for _ in range(20):
                 results = engine.grade_many(s, folders, worker=worker)
-                runs.append([_stable(report.as_json(r)) for r in results])
+                runs.append([_stable(machine.as_json(r)) for r in results])
         finally:
             worker.close()
     finally:

@@ -3,7 +3,9 @@ from io import StringIO
 
 from conftest import solve
 from grader.grading import engine
-from grader.render import screens as report
+from grader.render import console as console_r
+from grader.render import machine
+from grader.render import screens
 from grader.course.manifest import load_course
 
 
@@ -11,7 +13,7 @@ def render(root, focus=False):
     s = load_course(root).set("toy")
     res = engine.grade_set(s)
     buf = StringIO()
-    report.render_set(report.make_console(buf, width=100), res, focus=focus)
+    screens.render_set(console_r.make_console(buf, width=100), res, focus=focus)
     return buf.getvalue(), res
 
 
@@ -46,7 +48,7 @@ def test_error_shows_student_traceback(toy):
 
 def test_json_view_is_complete(toy):
     _, res = render(toy)
-    data = report.as_json(res)
+    data = machine.as_json(res)
     assert data["set"] == "toy" and data["max_points"] == 5
     assert [e["status"] for e in data["exercises"]] == ["not started", "not started"]
 
@@ -54,7 +56,7 @@ def test_json_view_is_complete(toy):
 def test_dashboard_lists_sets_and_next(toy):
     buf = StringIO()
     course = load_course(toy)
-    report.render_dashboard(report.make_console(buf, width=100), course,
+    screens.render_dashboard(console_r.make_console(buf, width=100), course,
                             [{"name": "toy", "title": "t", "points": 3, "max": 5, "passed": 1, "total": 2,
                               "next": "toy/counter: A counter"}])
     out = buf.getvalue()

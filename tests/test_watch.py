@@ -16,7 +16,7 @@ import pytest
 
 from conftest import REPO
 from grader.grading import engine
-from grader.render import screens as report
+from grader.render import console as console_r
 from grader.student import watch
 from grader.course.manifest import load_course
 
@@ -32,7 +32,7 @@ class Run:
         self.out = io.StringIO()
         self.verdicts: list = []
         self.got = threading.Event()
-        self.sess = watch.Session(self.course, self.s, engine.Options(), report.make_console(self.out, width=100),
+        self.sess = watch.Session(self.course, self.s, engine.Options(), console_r.make_console(self.out, width=100),
                                   poll=poll, start=start, on_verdict=self._verdict)
         self.jobs: list[str] = []
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader.grading import engine
-from grader.render import screens as report
+from grader.render import machine
 from grader.sources.intake import SubmissionError, intake
 
 
@@ -54,7 +54,7 @@ def run(s, submissions: list[Path], out: Path, opts: engine.Options, on_event=No
 
 def _write_json(out: Path, row: dict) -> None:
     res = row.get("result")
-    doc = report.as_json(res) if res else {"error": row["error"], "points": 0}
+    doc = machine.as_json(res) if res else {"error": row["error"], "points": 0}
     doc.update(submission=row["submission"], source=row["source"])
     (out / f"{row['submission']}.json").write_text(json.dumps(doc, indent=1))
 

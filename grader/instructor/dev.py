@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from grader.instructor import selfcheck as authoring
-from grader.render import screens as report
+from grader.render import screens
 
 
 def run(course, args, console) -> int:
@@ -33,7 +33,7 @@ def run(course, args, console) -> int:
         return 0
     findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."))
     shown = findings.lines if getattr(args, "verbose", False) else [ln for ln in findings.lines if not ln[0]]
-    report.render_lines(console, shown, "grade dev check")
+    screens.render_lines(console, shown, "grade dev check")
     good = sum(ok for ok, _ in findings.lines)
     console.print(f"{good} passed, {len(findings.lines) - good} failed")
     return 0 if findings.passed else 1

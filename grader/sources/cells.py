@@ -289,18 +289,20 @@ def apply_problems(result, sc: Scan) -> None:
 def export_cli(course, set_name: str, out: str | None, force: bool, console) -> int:
     """`grade notebook SET [--out PATH] [--force]`."""
     from grader.student import grade as app
-    from grader.render import screens as report
+    from grader.render import console as console_r
+    from grader.render import machine
+    from grader.render import notebook as nb_screens
     from grader.course.manifest import resolve
     s, ex = resolve(course, set_name)
     if ex is not None:
-        report.render_error(console, f"a notebook holds a whole set: grade notebook {s.name}")
+        console_r.render_error(console, f"a notebook holds a whole set: grade notebook {s.name}")
         return app.EXIT_USAGE
     try:
         path = export(s, Path(out) if out else None, force)
     except FileExistsError as e:
-        report.render_error(console, str(e))
+        console_r.render_error(console, str(e))
         return app.EXIT_FAIL
-    report.render_notebook_written(console, _shown(path, course.root), s)
+    nb_screens.render_notebook_written(console, _shown(path, course.root), s)
     return app.EXIT_OK
 
 
@@ -320,14 +322,16 @@ def grade_cli(course, target: str, path: str, console, opts, fmt: str = "text") 
     from grader.student import grade as app
     from grader.grading import engine
     from grader.student import progress
-    from grader.render import screens as report
+    from grader.render import console as console_r
+    from grader.render import machine
+    from grader.render import notebook as nb_screens
     from grader.course.manifest import resolve
     s, only = resolve(course, target)
     path = Path(path)
     try:
         sc = scan(read(path), s)
     except (NotebookError, OSError) as e:
-        report.render_error(console, str(e))
+        console_r.render_error(console, str(e))
         return app.EXIT_USAGE
     labels = {name: f"{path.name} cell {n} ({s.name}/{name})" for name, n in sc.cells.items()}
     with tempfile.TemporaryDirectory(prefix="z2h-nb-") as tmp:
@@ -335,19 +339,19 @@ def grade_cli(course, target: str, path: str, console, opts, fmt: str = "text") 
         write_modules(folder, sc.modules)
         opts.student_dir = folder
         quiet = fmt != "text"
-        with report.grading_progress(report.make_console(open("/dev/null", "w")) if quiet else console,
+        with console_r.grading_progress(console_r.make_console(open("/dev/null", "w")) if quiet else console,
                                      f"grading {path.name}", 1 if only else len(s.exercises)) as on_event:
             result = engine.grade_set(s, only, opts, on_event)
         relabel(result, folder, labels)
     apply_problems(result, sc)
     warning = progress.record(course.root, result.exercises)
     if fmt == "json":
-        doc = report.as_json(result)
+        doc = machine.as_json(result)
         doc["notebook"] = {"path": str(path), "problems": sc.messages(s)}
         print(json.dumps(doc, indent=1))
     else:
-        report.render_notebook_problems(console, path.name, sc.messages(s))
-        report.render_notebook_set(console, result, f"grade {target} --notebook {path}", focus=only is not None)
+        nb_screens.render_notebook_problems(console, path.name, sc.messages(s))
+        nb_screens.render_notebook_set(console, result, f"grade {target} --notebook {path}", focus=only is not None)
         if warning:
             console.print(warning, style="yellow")
     return app.EXIT_OK if all(r.status == "passed" for r in result.exercises) else app.EXIT_FAIL
@@ -460,18 +464,20 @@ def check(target: str, root: str | None = None, seed: int = 0):
     from grader.student import grade as app
     from grader.grading import engine
     from grader.student import progress
-    from grader.render import screens as report
+    from grader.render import console as console_r
+    from grader.render import machine
+    from grader.render import notebook as nb_screens
     from grader.course.manifest import load_course, resolve
-    console = report.notebook_console()
+    console = console_r.notebook_console()
     shell = _shell()
     try:
         course = load_course(app.default_root(root))
         s, ex = resolve(course, target)
     except (ContentError, KeyError) as e:
-        report.render_error(console, str(e.args[0]) if isinstance(e, KeyError) else str(e))
+        console_r.render_error(console, str(e.args[0]) if isinstance(e, KeyError) else str(e))
         return None
     if shell is None:
-        report.render_error(console, f"check() grades the cells you run in a Jupyter notebook; in a terminal, "
+        console_r.render_error(console, f"check() grades the cells you run in a Jupyter notebook; in a terminal, "
                             f"run `grade {target}` (or `grade {s.name} --notebook FILE.ipynb`)")
         return None
     install_hook()
@@ -481,10 +487,10 @@ def check(target: str, root: str | None = None, seed: int = 0):
             register(shell, eid, src)
     wanted = [ex] if ex else [e for e in s.exercises if e.id in sources]
     if not wanted:
-        report.render_notebook_unrun(console, ex.id if ex else s.name)
+        nb_screens.render_notebook_unrun(console, ex.id if ex else s.name)
         return None
     if ex is not None and ex.id not in sources:
-        report.render_notebook_unrun(console, ex.id)
+        nb_screens.render_notebook_unrun(console, ex.id)
         return None
     worker, oracles = _session(course, s)
     with tempfile.TemporaryDirectory(prefix="z2h-nb-") as tmp:
@@ -507,5 +513,5 @@ def check(target: str, root: str | None = None, seed: int = 0):
         relabel(result, folder, labels)
     exercises = [r for r in result.exercises if r.exercise in wanted]
     warning = progress.record(course.root, exercises)
-    report.render_notebook_check(console, exercises, warning)
+    nb_screens.render_notebook_check(console, exercises, warning)
     return None

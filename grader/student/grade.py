@@ -9,7 +9,9 @@ from pathlib import Path
 from grader.course import datasets as data
 from grader.grading import engine
 from grader.student import progress
-from grader.render import screens as report
+from grader.render import console as console_r
+from grader.render import machine
+from grader.render import screens
 from grader.course import stubs
 from grader.course.manifest import ContentError, Course, resolve
 from grader.sources.intake import SubmissionError, intake
@@ -23,33 +25,33 @@ def grade(course: Course, target: str, console, opts: engine.Options, fmt: str =
     try:
         s, ex = resolve(course, target)
     except KeyError as e:
-        report.render_error(console, e.args[0])
+        console_r.render_error(console, e.args[0])
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="z2h-from-") as tmp:
         if source:
             try:
                 intake(Path(source), s, Path(tmp))
             except SubmissionError as e:
-                report.render_error(console, str(e))
+                console_r.render_error(console, str(e))
                 return EXIT_USAGE
             opts.student_dir, opts.isolate = Path(tmp), True
-        with report.grading_progress(console if fmt == "text" else _null_console(), f"grading {target}",
+        with console_r.grading_progress(console if fmt == "text" else _null_console(), f"grading {target}",
                                      1 if ex else len(s.exercises)) as on_event:
             result = engine.grade_set(s, ex, opts, on_event)
     warning = None if source else progress.record(course.root, result.exercises)
     if fmt == "json":
-        print(json.dumps(report.as_json(result), indent=1))
+        print(json.dumps(machine.as_json(result), indent=1))
     elif fmt == "gradescope":
-        print(json.dumps(report.as_gradescope(result), indent=1))
+        print(json.dumps(machine.as_gradescope(result), indent=1))
     else:
-        report.render_set(console, result, focus=ex is not None)
+        screens.render_set(console, result, focus=ex is not None)
         if warning:
             console.print(warning, style="yellow")
     return EXIT_OK if all(r.status == "passed" for r in result.exercises) else EXIT_FAIL
 
 
 def _null_console():
-    return report.make_console(open(os.devnull, "w"))
+    return console_r.make_console(open(os.devnull, "w"))
 
 
 def publish(course: Course, names: list[str], out: str, gradescope: bool, console) -> int:
@@ -67,9 +69,9 @@ def batch(course: Course, set_name: str, submissions: list[str], out: str, opts:
     from grader.instructor import batch as batch_mod
     s, ex = resolve(course, set_name)
     subs = [Path(p) for p in submissions]
-    with report.grading_progress(console, f"grading {len(subs)} submissions", len(subs) * len(s.exercises)) as on_event:
+    with console_r.grading_progress(console, f"grading {len(subs)} submissions", len(subs) * len(s.exercises)) as on_event:
         rows = batch_mod.run(s, subs, Path(out), opts, on_event)
-    report.render_batch(console, s, rows, Path(out))
+    screens.render_batch(console, s, rows, Path(out))
     return EXIT_OK
 
 
@@ -91,16 +93,16 @@ def dashboard(course: Course, console, as_json: bool = False) -> int:
     if as_json:
         console.print_json(json.dumps({"course": course.title, "sets": rows}))
     else:
-        report.render_dashboard(console, course, rows, warning)
+        screens.render_dashboard(console, course, rows, warning)
     return EXIT_USAGE if any(r.get("error") for r in rows) else EXIT_OK
 
 
 def hint(course: Course, target: str, console) -> int:
     s, ex = resolve(course, target)
     if ex is None:
-        report.render_error(console, f"name one exercise, e.g. grade hint {s.exercises[0].id}")
+        console_r.render_error(console, f"name one exercise, e.g. grade hint {s.exercises[0].id}")
         return EXIT_USAGE
-    report.render_hint(console, ex, progress.next_hint(course.root, ex.id))
+    screens.render_hint(console, ex, progress.next_hint(course.root, ex.id))
     return EXIT_OK
 
 
@@ -118,7 +120,7 @@ def pristine_stub(s, ex) -> str:
 def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:
     s, ex = resolve(course, target)
     if ex is None:
-        report.render_error(console, f"name one exercise, e.g. grade reset {s.exercises[0].id}")
+        console_r.render_error(console, f"name one exercise, e.g. grade reset {s.exercises[0].id}")
         return EXIT_USAGE
     path = s.stub_path(ex)
     if not yes:
@@ -142,7 +144,7 @@ def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
     known = {d.name: d for d in data.KNOWN}
     for name in fetch or []:
         if name not in known:
-            report.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}")
+            console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}")
             return EXIT_USAGE
         if data.find(name, course.root):
             console.print(f"{name} is already here: {data.find(name, course.root)}")
@@ -150,14 +152,14 @@ def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
         try:
             console.print(f"Fetched {name} -> {data.fetch(known[name], course.root)}")
         except OSError as e:
-            report.render_error(console, str(e))
+            console_r.render_error(console, str(e))
             return EXIT_FAIL
     rows = []
     for d in data.KNOWN:
         where = data.find(d.name, course.root)
         state = "missing" if where is None else ("ok" if data.sha256(where) == d.sha256 else "present, sha256 differs")
         rows.append((d.name, state, str(where or ""), d.used_by))
-    report.render_datasets(console, rows, [str(p) for p in data.data_dirs(course.root)])
+    screens.render_datasets(console, rows, [str(p) for p in data.data_dirs(course.root)])
     return EXIT_OK if all(r[1] == "ok" for r in rows) else EXIT_FAIL
 
 

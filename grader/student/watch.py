@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.grading import engine
 from grader.student import progress
-from grader.render import screens as report
+from grader.render import watch as watch_screens
 from grader.course.manifest import ContentError, Course, Exercise, ExerciseSet, resolve
 from grader.grading.oracle import Oracle
 
@@ -36,7 +36,7 @@ KEYS = "n next  h hint  l list  r re-run  q quit"
 
 @dataclass
 class View:
-    """Everything the watch screen shows (rendered by report.watch_screen)."""
+    """Everything the watch screen shows (rendered by watch_screens.watch_screen)."""
     set: ExerciseSet
     current: Exercise
     files: dict[str, str]
@@ -366,7 +366,7 @@ class Session:
         self.view.message, self.view.message_style = text, style
 
     def draw(self) -> None:
-        screen = report.watch_screen(self.view)
+        screen = watch_screens.watch_screen(self.view)
         if self.live is not None:
             self.live.update(screen, refresh=True)
         elif not self.view.grading:
@@ -418,12 +418,12 @@ def run(course: Course, target: str, console, opts: engine.Options, poll: bool =
     live_mode = interactive(console)
     keys = live_mode and sys.stdin.isatty()
     sess = Session(course, s, opts, console, poll=poll_wanted(poll), start=ex, keys=keys)
-    report.render_watch_starting(console, s, sess.view.mode)
+    watch_screens.render_watch_starting(console, s, sess.view.mode)
     old_term = signal.signal(signal.SIGTERM, _interrupt)     # killed: still restore the terminal
     try:
         sess.open()
         if live_mode:
-            with report.watch_live(console) as live:
+            with watch_screens.watch_live(console) as live:
                 sess.live = live
                 if keys:
                     sess.read_keys()
@@ -440,5 +440,5 @@ def run(course: Course, target: str, console, opts: engine.Options, poll: bool =
         signal.signal(signal.SIGTERM, old_term)
         sess.restore_terminal()
         sess.close()
-    report.render_watch_done(console, s, [sess.view.results[e.name] for e in s.exercises if e.name in sess.view.results])
+    watch_screens.render_watch_done(console, s, [sess.view.results[e.name] for e in s.exercises if e.name in sess.view.results])
     return app.EXIT_OK

@@ -1,0 +1,80 @@
+"""The console, shared by every screen: plain text outside a terminal (or with NO_COLOR), a live
+progress bar only on a real terminal, and small text helpers."""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+
+STYLE = {"passed": "green", "failing": "red", "not started": "dim", "error": "red", "timed out": "yellow",
+         "rule broken": "magenta", "skipped": "yellow"}
+
+
+MARK = {"pass": "ok", "fail": "wrong", "todo": "todo", "error": "error", "timeout": "timeout", "skipped": "skipped"}
+
+
+FIRST_FAILING = ("failing", "error", "timed out", "rule broken")
+
+
+def make_console(file=None, width: int | None = None) -> Console:
+    plain = bool(os.environ.get("NO_COLOR")) or not (file or sys.stdout).isatty()
+    if width is None and not (file or sys.stdout).isatty():
+        width = int(os.environ.get("COLUMNS", 0)) or 100  # pipes and CI: wide enough not to break lines
+    return Console(file=file, width=width, no_color=plain, highlight=False, emoji=False,
+                   force_terminal=None if file is None else False, soft_wrap=False)
+
+
+@contextlib.contextmanager
+def grading_progress(console: Console, label: str, total: int):
+    """Yields on_event(job, result) for the engine; a live bar only on a real terminal."""
+    if not console.is_terminal or os.environ.get("NO_COLOR") or total <= 0:
+        yield lambda job, res: None
+        return
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+    task = bar.add_task(label, total=total)
+    with bar:
+        def on_event(job, res):
+            if job is not None and job.id[0] == "s":  # a student job (r-: reference, m-: mistakes)
+                bar.advance(task)
+            bar.refresh()
+        yield on_event
+
+
+def bar(done: int, total: int, width: int = 20) -> str:
+    n = round(width * done / total) if total else 0
+    return "#" * n + "-" * (width - n)
+
+
+def indent(s: str, n: int = 2) -> str:
+    return "\n".join(" " * n + line for line in s.splitlines())
+
+
+def shorten_paths(s: str) -> str:
+    cwd = os.getcwd() + os.sep
+    return s.replace(cwd, "")
+
+
+def clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 3].rstrip() + "..."
+
+
+def render_error(console: Console, message: str) -> None:
+    console.print(Text(f"error: {message}", style="bold red"))
+
+
+def notebook_console() -> Console:
+    """In Jupyter: rich's HTML output, in colour. Anywhere else: the ordinary console."""
+    try:
+        from IPython import get_ipython
+        jupyter = type(get_ipython()).__name__ == "ZMQInteractiveShell"
+    except ImportError:
+        jupyter = False
+    if jupyter:
+        return Console(force_jupyter=True, width=100, highlight=False, emoji=False, soft_wrap=False)
+    return make_console()
