@@ -7,7 +7,7 @@ it is imported lazily, so `import grader` stays light for the CLI and the sandbo
 
 def __getattr__(name: str):
     if name == "check":
-        from grader.sources import cells as notebook
-        notebook.install_hook()
-        return notebook.check
+        from grader.student import kernel
+        kernel.install_hook()
+        return kernel.check
     raise AttributeError(f"module 'grader' has no attribute {name!r}")

@@ -1,14 +1,15 @@
-"""`grade`: argument parsing only; every verb is a call into app or authoring."""
+"""`grade`: argument parsing only; every verb is one call into student/ or instructor/."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
 
-from grader.student import grade as app
-from grader.grading import engine
+from grader.course.manifest import ContentError, course_root, load_course
+from grader.exits import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE
+from grader.grading.jobs import Options
 from grader.render import console as console_r
-from grader.course.manifest import ContentError, load_course
+from grader.student import grade
 
 VERBS = ("hint", "reset", "data", "dev", "watch", "publish", "batch", "notebook")
 
@@ -77,59 +78,56 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     console = console_r.make_console()
+    fmt = "text"
     try:
         if argv and argv[0] in VERBS:
             return _verb(argv[0], verb_parser(argv[0]).parse_args(argv[1:]), console)
         args = parser().parse_args(argv)
-        course = load_course(app.default_root(args.root))
-        if args.target is None:
-            return app.dashboard(course, console, args.json)
-        opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
-        if args.notebook:
-            from grader.sources import cells as notebook
-            fmt = "json" if args.json or getattr(args, "format", None) == "json" else "text"
-            return notebook.grade_cli(course, args.target, args.notebook, console, opts, fmt)
         fmt = args.format or ("json" if args.json else "text")
-        return app.grade(course, args.target, console, opts, fmt, source=args.source)
+        course = load_course(course_root(args.root))
+        if args.target is None:
+            return grade.dashboard(course, console, args.json)
+        opts = Options(seed=args.seed, skip_milestones=args.skip_milestones)
+        return grade.grade(course, args.target, console, opts, fmt, source=args.source, notebook=args.notebook)
     except ContentError as e:
-        console_r.render_error(console, str(e))
-        return app.EXIT_USAGE
+        console_r.render_error(console, str(e), fmt)
+        return EXIT_USAGE
     except KeyError as e:
-        console_r.render_error(console, str(e.args[0]))
-        return app.EXIT_USAGE
+        console_r.render_error(console, str(e.args[0]), fmt)
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        console_r.render_error(console, "interrupted")
-        return 130
+        console_r.render_error(console, "interrupted", fmt)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `grade --json | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return EXIT_FAIL
 
 
 def _verb(verb: str, args, console) -> int:
-    course = load_course(app.default_root(args.root))
-    if verb == "hint":
-        return app.hint(course, args.exercise, console)
-    if verb == "reset":
-        return app.reset(course, args.exercise, console, args.yes)
-    if verb == "data":
-        return app.datasets(course, console, args.names if args.action == "fetch" else None)
+    """The other verbs. Their modules load only when used: `grade SET` never imports nbformat or watchfiles."""
+    course = load_course(course_root(args.root))
+    if verb in ("hint", "reset", "data"):
+        from grader.student import verbs
+        if verb == "hint":
+            return verbs.hint(course, args.exercise, console)
+        if verb == "reset":
+            return verbs.reset(course, args.exercise, console, args.yes)
+        return verbs.datasets(course, console, args.names if args.action == "fetch" else None)
     if verb == "dev":
-        from grader.instructor import dev as devcli
-        return devcli.run(course, args, console)
-    if verb == "publish":
-        return app.publish(course, args.sets, args.out, args.gradescope, console)
-    if verb == "batch":
-        opts = engine.Options(seed=args.seed, skip_milestones=args.skip_milestones)
-        return app.batch(course, args.set, args.submissions, args.out, opts, console)
+        from grader.instructor import dev
+        return dev.run(course, args, console)
+    if verb in ("publish", "batch"):
+        from grader.instructor import verbs as instructor
+        if verb == "publish":
+            return instructor.publish(course, args.sets, args.out, args.gradescope, console)
+        opts = Options(seed=args.seed, skip_milestones=args.skip_milestones)
+        return instructor.batch(course, args.set, args.submissions, args.out, opts, console)
     if verb == "notebook":
-        from grader.sources import cells as notebook
+        from grader.student import notebook
         return notebook.export_cli(course, args.set, args.out, args.force, console)
-    if verb == "watch":
-        from grader.student import watch
-        opts = engine.Options(seed=args.seed, skip_milestones=not args.milestones)
-        return watch.run(course, args.set, console, opts, poll=args.poll)
-    console_r.render_error(console, f"`grade {verb}` is not built yet")
-    return app.EXIT_USAGE
+    from grader.student import watch
+    opts = Options(seed=args.seed, skip_milestones=not args.milestones)
+    return watch.run(course, args.set, console, opts, poll=args.poll)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared test helpers: the repo root, the real datasets (../shared/data or $Z2H_DATA)."""
+"""Fixtures shared by every test: datasets, references, a fresh toy course. Helpers live in tests/helpers.py."""
 from __future__ import annotations
 
 import os
@@ -7,14 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def dataset_path(name: str) -> Path | None:
-    dirs = [Path(p) for p in os.environ.get("Z2H_DATA", "").split(os.pathsep) if p]
-    dirs += [REPO / "data", REPO.parent / "shared" / "data"]
-    return next((d / name for d in dirs if (d / name).is_file()), None)
-
+from tests.helpers import REPO, TOY, dataset_path
 
 @pytest.fixture
 def dataset():
@@ -48,15 +41,8 @@ def reference():
 
 @pytest.fixture
 def toy(tmp_path):
-    """A fresh copy of the tiny test course (tests/course); returns its root."""
+    """A fresh copy of the tiny test course (tests/toy_course); returns its root."""
     import shutil
     root = tmp_path / "course"
-    shutil.copytree(REPO / "tests" / "course", root, ignore=shutil.ignore_patterns(".z2h", "__pycache__"))
+    shutil.copytree(TOY, root, ignore=shutil.ignore_patterns(".z2h", "__pycache__"))
     return root
-
-
-def solve(root: Path, set_name: str = "toy") -> None:
-    """Copy the references over the stubs, as a student who finished would have them."""
-    import shutil
-    for p in (root / "solutions" / set_name).glob("*.py"):
-        shutil.copy(p, root / "exercises" / set_name / p.name)

@@ -71,6 +71,16 @@ class ExerciseSet:
     def reference_path(self, ex: Exercise) -> Path:
         return self.solutions_dir / f"{ex.name}.py"
 
+    def check_files(self) -> list[str]:
+        """The set's checks: checks.py, or every .py file of a checks/ folder."""
+        one = self.dir / "checks.py"
+        if one.is_file():
+            return [str(one)]
+        many = sorted(str(p) for p in (self.dir / "checks").glob("*.py")) if (self.dir / "checks").is_dir() else []
+        if not many:
+            raise ContentError(self.dir, "the set has no checks.py (or checks/ folder)")
+        return many
+
     def exercise(self, name: str) -> Exercise:
         for ex in self.exercises:
             if ex.name == name:
@@ -85,15 +95,16 @@ class Course:
     set_names: tuple[str, ...]
     _sets: dict[str, ExerciseSet] = field(default_factory=dict)
 
-    @property
-    def has_solutions(self) -> bool:
-        return (self.root / "solutions").is_dir()
-
     def set(self, name: str) -> ExerciseSet:
         """Load one set's manifest on demand, so a broken set never stops the others."""
         if name not in self._sets:
             self._sets[name] = load_set(self.root, name)
         return self._sets[name]
+
+
+def course_root(root: str | None) -> Path:
+    """The course: `--root` when given, else found by walking up from the current folder."""
+    return Path(root).resolve() if root else find_root()
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -55,3 +55,9 @@ def load(solutions_dir: Path) -> list[Mistake]:
     if dup:
         raise ContentError(path, f"mistake id {dup!r} is used twice", _line_of(text, f'"{dup}"'), "id")
     return found
+
+
+def variant(s, m: Mistake) -> str:
+    """The reference of `m.exercise` with the mistake's edits applied: the one way a variant is made."""
+    reference = s.reference_path(s.exercise(m.exercise)).read_text(encoding="utf-8")
+    return m.apply(reference, s.solutions_dir / "mistakes.toml")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from grader.course.manifest import ContentError
+
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION(?::\s*(.*?))?\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 
@@ -66,3 +68,14 @@ def make_stub(source: str, exercise_id: str) -> str:
 def solution_lines(source: str) -> set[str]:
     """Every non-trivial line of every solution block: what a bundle must never contain."""
     return {ln.strip() for b in blocks(source) for ln in b.lines if len(ln.strip()) > 3 and not ln.strip().startswith("#")}
+
+
+def pristine(s, ex) -> str:
+    """The stub as shipped: generated from the reference, or the bundle's saved copy."""
+    ref = s.reference_path(ex)
+    if ref.is_file():
+        return make_stub(ref.read_text(encoding="utf-8"), ex.id)
+    saved = s.root / "data" / "stubs" / s.name / f"{ex.name}.py"
+    if saved.is_file():
+        return saved.read_text(encoding="utf-8")
+    raise ContentError(saved, "no pristine copy of this stub to restore from")

@@ -6,33 +6,35 @@ the mistake's results (close values, or the same kind of error): the student mad
 from __future__ import annotations
 
 from grader.grading.compare import compare
+from grader.grading.status import BAD_VERDICTS, Status
+from grader.sandbox.pool import RunStatus
 
 
-def matches(metas: list[dict], student: dict, wrong: dict, failed: set[str]) -> bool:
+def matches(metas: list, student: dict, wrong: dict, failed: set[str]) -> bool:
     """student, wrong: check name -> CheckRun. True when the student fails exactly as `wrong` does."""
-    failing = [m for m in metas if m["name"] in failed]
+    failing = [m for m in metas if m.name in failed]
     if not failing:
         return False
     for m in failing:
-        s, w = student.get(m["name"]), wrong.get(m["name"])
+        s, w = student.get(m.name), wrong.get(m.name)
         if s is None or w is None or s.status != w.status:
             return False
-        if s.status == "ok" and compare(w.value, s.value, m["rtol"], m["atol"], same_nan=True).verdict == "wrong":
+        if s.status == RunStatus.OK and compare(w.value, s.value, m.rtol, m.atol, same_nan=True).verdict == "wrong":
             return False
-        if s.status == "error" and (s.error or {}).get("type") != (w.error or {}).get("type"):
+        if s.status == RunStatus.ERROR and (s.error or {}).get("type") != (w.error or {}).get("type"):
             return False
     return True
 
 
 def name_mistakes(results, todo: dict, oracle) -> None:
     """Set `.mistake` on each failing ExerciseResult whose results match a known mistake's."""
-    failing = [r for r in results if r.status in ("failing", "error", "timed out") and r.runs
+    failing = [r for r in results if r.status in (Status.FAILING, Status.ERROR, Status.TIMED_OUT) and r.runs
                and not any((c.error or {}).get("type") == "ReferenceFailed" for c in r.checks)]
     if not failing:
         return
     catalogue = oracle.mistakes(sorted({r.exercise.name for r in failing}), todo)
     for r in failing:
-        failed = {c.name for c in r.checks if c.status in ("fail", "error", "timeout")}
+        failed = {c.name for c in r.checks if c.status in BAD_VERDICTS}
         for mistake, runs in catalogue[r.exercise.name]:
             if matches(todo[r.exercise.name], r.runs, runs, failed):
                 r.mistake = mistake

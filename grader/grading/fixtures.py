@@ -21,16 +21,27 @@ def path(root: Path, set_name: str, exercise: str) -> Path:
     return root / "data" / "fixtures" / set_name / f"{exercise}.json"
 
 
-def sources_hash(s, ex, check_files: list[str]) -> str:
+def sources_hash(s, ex) -> str:
     """What the recorded results depend on: the references, the checks, the mistakes, the manifest."""
     h = hashlib.sha256()
-    files = sorted(s.solutions_dir.glob("*.py")) + [Path(f) for f in check_files] + \
+    files = sorted(s.solutions_dir.glob("*.py")) + [Path(f) for f in s.check_files()] + \
         [s.solutions_dir / "mistakes.toml", s.dir / "set.toml"]
     for f in files:
         if f.is_file():
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     h.update(ex.name.encode())
     return h.hexdigest()
+
+
+def freshness(s, ex) -> tuple[str, dict | None]:
+    """("fresh" | "missing" | "stale" | "unreadable: why", the fixture): the one test of a fixture's age."""
+    try:
+        doc = read(s.root, s.name, ex.name)
+    except (ValueError, OSError) as e:
+        return f"unreadable: {e}", None
+    if doc is None:
+        return "missing", None
+    return ("fresh" if doc.get("sources") == sources_hash(s, ex) else "stale"), doc
 
 
 def _val(x):

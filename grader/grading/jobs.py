@@ -4,19 +4,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course.manifest import ContentError, Exercise, ExerciseSet
 from grader.course.datasets import data_dirs, missing
+from grader.course.manifest import Exercise, ExerciseSet
 from grader.sandbox.pool import Job, Worker
 
 
-@dataclass
+@dataclass(frozen=True)
 class Options:
+    """How to grade. Made once per verb and never changed: use dataclasses.replace for a variant."""
     seed: int = 0
     skip_milestones: bool = False
     parallel: int = 2
     diagnose: bool = True
     student_dir: Path | None = None     # grade files from here instead of exercises/<set>/
     isolate: bool = False               # run student jobs as an unprivileged user when root (batch, Gradescope)
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    """What the worker says of one check (never the function itself)."""
+    exercise: str
+    name: str
+    description: str
+    points: int
+    rtol: float | None
+    atol: float | None
+    timeout: float
+    data: tuple[str, ...]
+    milestone: bool
+
+    @classmethod
+    def from_wire(cls, d: dict) -> "CheckMeta":
+        return cls(str(d["exercise"]), str(d["name"]), str(d["description"]), int(d["points"]),
+                   None if d.get("rtol") is None else float(d["rtol"]),
+                   None if d.get("atol") is None else float(d["atol"]),
+                   float(d["timeout"]), tuple(str(x) for x in d.get("data", ())), bool(d.get("milestone")))
 
 
 @dataclass
@@ -26,34 +48,32 @@ class Source:
     overrides: dict[str, str] = field(default_factory=dict)
 
 
-def check_files(s: ExerciseSet) -> list[str]:
-    one = s.dir / "checks.py"
-    if one.is_file():
-        return [str(one)]
-    many = sorted(str(p) for p in (s.dir / "checks").glob("*.py")) if (s.dir / "checks").is_dir() else []
-    if not many:
-        raise ContentError(s.dir, "the set has no checks.py (or checks/ folder)")
-    return many
-
-
 def start_worker(s: ExerciseSet) -> Worker:
-    return Worker(list(s.requires), check_files(s))
+    """One warm worker for a set: its `requires` and its checks imported once, then a fork per job."""
+    return Worker(list(s.requires), s.check_files())
 
 
-def plan(s: ExerciseSet, metas: list[dict], exercises: list[Exercise], opts: Options) -> dict[str, list[dict]]:
-    """exercise name -> the checks to run (metadata), minus milestones when skipped."""
-    by_ex: dict[str, list[dict]] = {e.name: [] for e in exercises}
+def check_metas(worker: Worker) -> list[CheckMeta]:
+    return [CheckMeta.from_wire(m) for m in worker.ready()]
+
+
+def plan(metas: list[CheckMeta], exercises: list[Exercise], opts: Options) -> dict[str, list[CheckMeta]]:
+    """exercise name -> the checks to run, minus milestones when skipped."""
+    by_ex: dict[str, list[CheckMeta]] = {e.name: [] for e in exercises}
     for m in metas:
-        if m["exercise"] in by_ex and not (opts.skip_milestones and m["milestone"]):
-            by_ex[m["exercise"]].append(m)
+        if m.exercise in by_ex and not (opts.skip_milestones and m.milestone):
+            by_ex[m.exercise].append(m)
     return by_ex
 
 
-def make_job(jid: str, s: ExerciseSet, ex: Exercise, src: Source, metas: list[dict], opts: Options) -> Job:
+def make_job(jid: str, s: ExerciseSet, ex: Exercise, src: Source, metas: list[CheckMeta], opts: Options,
+             tag: str, isolate: bool = False) -> Job:
+    """tag: whose code runs ("student", "reference", "mistake"); only student jobs are isolated."""
     module_path = src.overrides.get(ex.name, str(src.folder / f"{ex.name}.py"))
-    absent = set(missing([d for m in metas for d in m["data"]], s.root))
-    metas = [m for m in metas if not absent.intersection(m["data"])]
+    absent = set(missing([d for m in metas for d in m.data], s.root))
+    metas = [m for m in metas if not absent.intersection(m.data)]
     return Job(id=jid, exercise=ex.name, module=ex.name, module_path=module_path, search_path=[str(src.folder)],
-               checks=[m["name"] for m in metas], budget=sum(m["timeout"] for m in metas), seed=opts.seed,
+               checks=[m.name for m in metas], budget=sum(m.timeout for m in metas), seed=opts.seed,
                overrides=dict(src.overrides), data_dirs=[str(d) for d in data_dirs(s.root)],
-               student_dirs=[str(src.folder)] + [str(Path(p).parent) for p in src.overrides.values()])
+               student_dirs=[str(src.folder)] + [str(Path(p).parent) for p in src.overrides.values()],
+               tag=tag, isolate=isolate)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from grader.grading import fixtures
 from grader.course import mistakes
-from grader.grading.jobs import Source, check_files, make_job
+from grader.grading.jobs import Source, make_job
 from grader.course.manifest import ContentError, Exercise, ExerciseSet
 from grader.course.mistakes import Mistake
-from grader.sandbox.pool import CheckRun, Worker
+from grader.sandbox.pool import CheckRun, RunStatus, Worker
 
 
 class Oracle:
@@ -37,7 +37,7 @@ class Oracle:
                 need.remove(ex)
         if self.live:
             src = Source(self.s.solutions_dir)
-            jobs = [make_job(f"r-{ex.name}", self.s, ex, src, todo[ex.name], self.opts) for ex in need]
+            jobs = [make_job(f"r-{ex.name}", self.s, ex, src, todo[ex.name], self.opts, "reference") for ex in need]
             done = self.worker.run(jobs, self.opts.parallel, self.on_event)
             for ex in need:
                 self._ref[ex.name] = done[f"r-{ex.name}"].runs
@@ -47,7 +47,7 @@ class Oracle:
                     self._ref[ex.name] = fixtures.reference_runs(self._doc(ex))
                 except (ContentError, KeyError, TypeError, ValueError) as e:  # one bad fixture spoils one exercise
                     bad = {"type": "BadFixture", "message": str(e)}
-                    self._ref[ex.name] = {m["name"]: CheckRun(m["name"], "error", error=bad) for m in todo[ex.name]}
+                    self._ref[ex.name] = {m.name: CheckRun(m.name, RunStatus.ERROR, error=bad) for m in todo[ex.name]}
         return {ex.name: self._ref[ex.name] for ex in exercises}
 
     def mistakes(self, names: list[str], todo: dict) -> dict[str, list[tuple[Mistake, dict[str, CheckRun]]]]:
@@ -77,13 +77,12 @@ class Oracle:
                 variant = Path(tmp) / str(i) / f"{ex.name}.py"
                 variant.parent.mkdir()
                 try:
-                    text = m.apply(self.s.reference_path(ex).read_text(encoding="utf-8"),
-                                   self.s.solutions_dir / "mistakes.toml")
+                    text = mistakes.variant(self.s, m)
                 except ContentError:
                     continue  # a stale mistake is `grade dev check`'s business; grading goes on
                 variant.write_text(text, encoding="utf-8")
                 jobs.append(make_job(f"m-{i}", self.s, ex, Source(self.s.solutions_dir, {ex.name: str(variant)}),
-                                     todo[ex.name], self.opts))
+                                     todo[ex.name], self.opts, "mistake"))
             done = self.worker.run(jobs, self.opts.parallel, self.on_event)
         for n in names:
             self._wrong[n] = [(m, done[f"m-{i}"].runs) for i, m in enumerate(catalogue)
@@ -93,13 +92,8 @@ class Oracle:
         """The exercise's fixture, if it was recorded from the current sources and covers every check."""
         if not self.use_cache:
             return None
-        try:
-            doc = fixtures.read(self.s.root, self.s.name, ex.name)
-        except (ValueError, OSError):
-            return None
-        if doc is None or doc.get("sources") != fixtures.sources_hash(self.s, ex, check_files(self.s)):
-            return None
-        if any(m["name"] not in doc.get("reference", {}) for m in todo[ex.name]):
+        state, doc = fixtures.freshness(self.s, ex)
+        if state != "fresh" or any(m.name not in doc.get("reference", {}) for m in todo[ex.name]):
             return None
         return doc
 

@@ -7,18 +7,22 @@ and one JSON result per submission.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import tempfile
 from pathlib import Path
 
 from grader.grading import engine
+from grader.grading.jobs import Options
+from grader.grading.status import Status
 from grader.render import machine
 from grader.sources.intake import SubmissionError, intake
 
 
 def submission_id(path: Path, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem if path.is_file() else path.name) or "submission"
+    """A safe, unique id: letters, digits and _.- only, never starting with a dot ('...zip' is not '..')."""
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem if path.is_file() else path.name).lstrip(".-") or "submission"
     sid, n = base, 2
     while sid in taken:
         sid, n = f"{base}-{n}", n + 1
@@ -26,7 +30,7 @@ def submission_id(path: Path, taken: set[str]) -> str:
     return sid
 
 
-def run(s, submissions: list[Path], out: Path, opts: engine.Options, on_event=None) -> list[dict]:
+def run(s, submissions: list[Path], out: Path, opts: Options, on_event=None) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     rows, taken = [], set()
     with tempfile.TemporaryDirectory(prefix="z2h-batch-") as tmp:
@@ -42,7 +46,7 @@ def run(s, submissions: list[Path], out: Path, opts: engine.Options, on_event=No
                 continue
             folders.append(Path(tmp) / sid)
             ok_rows.append(row)
-        opts.isolate = True
+        opts = dataclasses.replace(opts, isolate=True)
         results = engine.grade_many(s, folders, None, opts, on_event) if folders else []
         for row, res in zip(ok_rows, results):
             row["result"] = res
@@ -71,5 +75,5 @@ def _write_csv(path: Path, s, rows: list[dict]) -> None:
 
 
 def _problems(res) -> str:
-    bad = [f"{r.exercise.name}: {r.status}" for r in res.exercises if r.status not in ("passed", "failing", "not started")]
+    bad = [f"{r.exercise.name}: {r.status}" for r in res.exercises if r.status not in (Status.PASSED, Status.FAILING, Status.NOT_STARTED)]
     return "; ".join(bad)

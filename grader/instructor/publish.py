@@ -14,7 +14,6 @@ from pathlib import Path
 from grader.grading import fixtures
 from grader.course import stubs
 from grader.course.manifest import ContentError, Course
-from grader.grading.jobs import check_files
 
 ENGINE = Path(__file__).resolve().parents[1]  # the grader package
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".z2h", "*.ipynb_checkpoints", "*.bak")
@@ -51,10 +50,10 @@ def publish(course: Course, names: list[str], out: Path, gradescope: bool = Fals
 
 def _require_fresh_fixtures(s) -> None:
     for ex in s.exercises:
-        doc = fixtures.read(s.root, s.name, ex.name)
-        if doc is None or doc.get("sources") != fixtures.sources_hash(s, ex, check_files(s)):
+        state, _ = fixtures.freshness(s, ex)
+        if state != "fresh":
             raise ContentError(fixtures.path(s.root, s.name, ex.name),
-                               "fixture missing or stale: run `grade dev record` first")
+                               f"fixture {state}: run `grade dev record` first")
 
 
 def _copy_set(s, out: Path) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.grading import engine
+from grader.grading.jobs import Options, check_metas, plan, start_worker
 from grader.grading import fixtures
 from grader.course import mistakes
 from grader.course import rules
@@ -60,17 +61,16 @@ def record(course: Course, names: list[str] | None = None, on_set=None) -> list[
     for name in names or course.set_names:
         s = course.set(name)
         on_set and on_set(name)
-        with engine.start_worker(s) as worker:
-            metas = worker.ready()
-            todo = engine.plan(s, metas, list(s.exercises), engine.Options())
-            oracle = Oracle(s, worker, engine.Options(), record=True)
+        with start_worker(s) as worker:
+            todo = plan(check_metas(worker), list(s.exercises), Options())
+            oracle = Oracle(s, worker, Options(), record=True)
             ref = oracle.reference(list(s.exercises), todo)
             wrong = oracle.mistakes([e.name for e in s.exercises], todo)
             for ex in s.exercises:
-                lost = [m["name"] for m in todo[ex.name] if m["name"] not in ref[ex.name]]
+                lost = [m.name for m in todo[ex.name] if m.name not in ref[ex.name]]
                 if lost:
                     warnings.append(f"{ex.id}: not recorded (dataset missing): {', '.join(lost)}")
-                digest = fixtures.sources_hash(s, ex, engine.check_files(s))
+                digest = fixtures.sources_hash(s, ex)
                 fixtures.write(course.root, s, ex, digest, ref[ex.name],
                                [(m.id, m.why, runs) for m, runs in wrong[ex.name]])
     return warnings
@@ -78,14 +78,9 @@ def record(course: Course, names: list[str] | None = None, on_set=None) -> list[
 
 def _check_fixtures(s: ExerciseSet, f: Findings) -> None:
     for ex in s.exercises:
-        try:
-            doc = fixtures.read(s.root, s.name, ex.name)
-        except ValueError as e:
-            f.ok(False, str(e))
-            continue
-        fresh = doc is not None and doc.get("sources") == fixtures.sources_hash(s, ex, engine.check_files(s))
-        f.ok(fresh, f"{ex.id}: the recorded fixture is " + ("fresh" if fresh else
-             "missing (run `grade dev record`)" if doc is None else "stale (run `grade dev record`)"))
+        state, _ = fixtures.freshness(s, ex)
+        f.ok(state == "fresh", f"{ex.id}: the recorded fixture is {state}" +
+             ("" if state == "fresh" else " (run `grade dev record`)"))
 
 
 def check_course(course: Course, names: list[str] | None = None, on_set=None) -> Findings:
@@ -108,34 +103,34 @@ def check_course(course: Course, names: list[str] | None = None, on_set=None) ->
 def _check_set(s: ExerciseSet, f: Findings) -> None:
     files_ok = _check_files(s, f)
     catalogue = mistakes.load(s.solutions_dir)
-    with engine.start_worker(s) as worker:
+    with start_worker(s) as worker:
         try:
-            metas = worker.ready()
+            metas = check_metas(worker)
         except Exception as e:
             f.ok(False, f"{s.name}: the checks do not load: {e}")
             return
         for ex in s.exercises:
-            mine = [m for m in metas if m["exercise"] == ex.name]
+            mine = [m for m in metas if m.exercise == ex.name]
             if f.ok(mine, f"{ex.id}: has {len(mine)} check(s)") and mine:
-                got = sum(m["points"] for m in mine)
+                got = sum(m.points for m in mine)
                 f.ok(got == ex.points, f"{ex.id}: check points add up to set.toml's {ex.points} (they add up to {got})")
             f.ok(any(m.exercise == ex.name for m in catalogue), f"{ex.id}: has a known mistake")
-        unknown = sorted({m["exercise"] for m in metas} - {e.name for e in s.exercises})
+        unknown = sorted({m.exercise for m in metas} - {e.name for e in s.exercises})
         f.ok(not unknown, f"{s.name}: every check belongs to an exercise of set.toml" +
              (f" (unknown: {', '.join(unknown)})" if unknown else ""))
         if not files_ok:
             return
         _check_fixtures(s, f)
         # One oracle for the whole set: the reference and each mistake run once, not once per mistake.
-        oracle = Oracle(s, worker, engine.Options())
-        opts = engine.Options(diagnose=False, student_dir=s.solutions_dir)
+        oracle = Oracle(s, worker, Options())
+        opts = Options(diagnose=False, student_dir=s.solutions_dir)
         ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
                    if c.status not in ("pass", "skipped")]
             f.ok(not bad and r.status in ("passed", "skipped"), f"{r.exercise.id}: the reference passes every check" +
                  (f"; not: {', '.join(bad)}" if bad else f" ({r.status})" if r.status != "passed" else ""))
-        stub_run = engine.grade_set(s, opts=engine.Options(diagnose=False), worker=worker, oracle=oracle)
+        stub_run = engine.grade_set(s, opts=Options(diagnose=False), worker=worker, oracle=oracle)
         for r in stub_run.exercises:
             bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in ("todo", "skipped")]
             f.ok(not bad, f"{r.exercise.id}: the stub is 'not started' on every check" +
@@ -176,12 +171,11 @@ def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findi
         for ref in s.solutions_dir.glob("*.py"):
             shutil.copy(ref, tmp)
         try:
-            Path(tmp, f"{ex.name}.py").write_text(m.apply(s.reference_path(ex).read_text(encoding="utf-8"),
-                                                          s.solutions_dir / "mistakes.toml"))
+            Path(tmp, f"{ex.name}.py").write_text(mistakes.variant(s, m), encoding="utf-8")
         except ContentError as e:
             f.ok(False, str(e))
             return
-        r = engine.grade_set(s, ex, engine.Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
+        r = engine.grade_set(s, ex, Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
     fails = r.status in ("failing", "error", "timed out")
     named = r.mistake is not None and r.mistake.id == m.id
     other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""

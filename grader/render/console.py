@@ -3,6 +3,7 @@ progress bar only on a real terminal, and small text helpers."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 
@@ -64,8 +65,15 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n - 3].rstrip() + "..."
 
 
-def render_error(console: Console, message: str) -> None:
-    console.print(Text(f"error: {message}", style="bold red"))
+def render_error(console: Console, message: str, fmt: str = "text") -> None:
+    """An error, in the format asked for: a machine format gets its own format, never loose text."""
+    if fmt == "json":
+        print(json.dumps({"error": message}, indent=1))
+    elif fmt == "gradescope":
+        print(json.dumps({"score": 0, "output": f"The submission could not be graded: {message}", "tests": []},
+                         indent=1))
+    else:
+        console.print(Text(f"error: {message}", style="bold red"))
 
 
 def notebook_console() -> Console:

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from grader.sandbox import wire
@@ -42,13 +43,43 @@ class Job:
     overrides: dict[str, str] = field(default_factory=dict)
     data_dirs: list[str] = field(default_factory=list)
     student_dirs: list[str] = field(default_factory=list)
+    tag: str = ""                   # the caller's word for whose code this is (shown to on_event, never read here)
+    isolate: bool = False           # as root: run as a uid of its own, reading only the engine and its copy
     limits: dict = field(default_factory=lambda: {"memory_mb": 2048, "file_mb": 64, "cpu_s": 120, "nproc": 64})
+
+
+class RunStatus(str, Enum):
+    """What a job reports of one check (before any judging)."""
+    OK = "ok"                 # returned a value
+    TODO = "todo"             # raised NotImplementedError: not written yet
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"       # not run: a dataset is missing, or an earlier check timed out
+    LOST = "lost"             # never reported back (the job died)
+
+    def __str__(self) -> str:
+        return self.value
+
+    __format__ = str.__format__
+
+
+class Fate(str, Enum):
+    """How a job's process ended."""
+    OK = "ok"
+    KILLED = "killed"         # over its time budget, or stopped answering
+    CRASHED = "crashed"       # died from a signal
+    EXITED = "exited"         # ended before reporting every check
+
+    def __str__(self) -> str:
+        return self.value
+
+    __format__ = str.__format__
 
 
 @dataclass
 class CheckRun:
     name: str
-    status: str                     # ok | todo | error | timeout | skipped | lost
+    status: RunStatus
     value: object = None
     error: dict | None = None
     output: str = ""
@@ -59,7 +90,7 @@ class CheckRun:
 class JobResult:
     job: Job
     runs: dict[str, CheckRun]
-    fate: str = "ok"                # ok | killed | crashed | exited
+    fate: Fate = Fate.OK
     detail: str = ""
 
 
@@ -154,13 +185,13 @@ class Worker:
                         pending.insert(0, job)
                         suspects.add(job.id)
                         continue
-                    results[job.id] = self._collect(job, "crashed", "the worker process was killed while this ran")
+                    results[job.id] = self._collect(job, Fate.CRASHED, "the worker process was killed while this ran")
                     on_event and on_event(job, results[job.id])
                 running.clear()
                 started.clear()
                 if self.restarts >= self.MAX_RESTARTS:
                     for job in pending:
-                        results[job.id] = self._collect(job, "crashed", "not run: the worker kept being killed")
+                        results[job.id] = self._collect(job, Fate.CRASHED, "not run: the worker kept being killed")
                     break
                 self._restart()
                 continue
@@ -183,7 +214,7 @@ class Worker:
     def _submit(self, job: Job) -> None:
         out = self.tmp / job.id
         out.mkdir(exist_ok=True)
-        limits = dict(job.limits, uid=self._next_uid()) if job.limits.get("drop") else job.limits
+        limits = dict(job.limits, drop=True, uid=self._next_uid()) if job.isolate else dict(job.limits, drop=False)
         req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
                "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
                "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
@@ -210,21 +241,21 @@ class Worker:
     def _finish(self, job: Job, msg: dict, started: dict, now: float) -> JobResult:
         if job.id in self._killed:
             t = now - started.get(job.id, (0, now))[1]
-            return self._collect(job, "killed", f"stopped after {t:.1f} s (time limit {job.budget:.0f} s)")
+            return self._collect(job, Fate.KILLED, f"stopped after {t:.1f} s (time limit {job.budget:.0f} s)")
         if msg.get("signal"):
             name = signal.Signals(msg["signal"]).name if msg["signal"] in signal.valid_signals() else msg["signal"]
-            return self._collect(job, "crashed", f"the process died from {name}")
-        return self._collect(job, "ok", "")
+            return self._collect(job, Fate.CRASHED, f"the process died from {name}")
+        return self._collect(job, Fate.OK, "")
 
-    def _collect(self, job: Job, fate: str, detail: str) -> JobResult:
+    def _collect(self, job: Job, fate: Fate, detail: str) -> JobResult:
         out = self.tmp / job.id
         output = _read_capped(out / "output.txt")
         runs: dict[str, CheckRun] = {}
         for i, name in enumerate(job.checks):
             runs[name] = _read_run(out, i, name, output)
-        lost = [r for r in runs.values() if r.status == "lost"]
-        if fate == "ok" and lost:
-            fate, detail = "exited", "the process ended before reporting every check (did the code call os._exit or exit?)"
+        lost = [r for r in runs.values() if r.status == RunStatus.LOST]
+        if fate == Fate.OK and lost:
+            fate, detail = Fate.EXITED, "the process ended before reporting every check (did the code call os._exit or exit?)"
         shutil.rmtree(out, ignore_errors=True)
         return JobResult(job, runs, fate, detail)
 
@@ -307,7 +338,7 @@ def printable(text: str) -> str:
 def _read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
     data = _read_file(out / f"{i}.json", MAX_RESULT + 1)
     if data is None:
-        return CheckRun(name, "lost")
+        return CheckRun(name, RunStatus.LOST)
     try:
         if len(data) > MAX_RESULT:
             raise wire.WireError("result file too large")
@@ -328,6 +359,6 @@ def _read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
             error = {"type": "Timeout", "message": f"{what} took longer than {rec.get('limit')} s"}
         if status not in ("ok", "todo", "error", "timeout", "skipped"):
             raise wire.WireError(f"unknown status {status!r}")
-        return CheckRun(name, status, value, error, text, float(rec.get("seconds", 0.0)))
+        return CheckRun(name, RunStatus(status), value, error, text, float(rec.get("seconds", 0.0)))
     except (ValueError, KeyError, TypeError, OSError, RecursionError, OverflowError) as e:
-        return CheckRun(name, "error", error={"type": "BadResult", "message": f"unreadable result: {e}"})
+        return CheckRun(name, RunStatus.ERROR, error={"type": "BadResult", "message": f"unreadable result: {e}"})

@@ -20,7 +20,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.exits import EXIT_OK
 from grader.grading import engine
+from grader.grading.jobs import Options, check_metas, plan, start_worker
+from grader.sandbox.pool import WorkerError
 from grader.student import progress
 from grader.render import watch as watch_screens
 from grader.course.manifest import ContentError, Course, Exercise, ExerciseSet, resolve
@@ -52,11 +55,6 @@ class View:
     grading: str | None = None
 
 
-def warm_worker(s: ExerciseSet):
-    """A worker for a long session (its job folders go on tmpfs when there is one: sandbox.job_root)."""
-    return engine.start_worker(s)
-
-
 def poll_wanted(flag: bool = False) -> bool:
     return flag or os.environ.get(POLL_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
@@ -64,7 +62,7 @@ def poll_wanted(flag: bool = False) -> bool:
 class Session:
     """One watch session over one set. `events` receives ("save", names) / ("key", ch) / ("quit",)."""
 
-    def __init__(self, course: Course, s: ExerciseSet, opts: engine.Options, console, poll: bool = False,
+    def __init__(self, course: Course, s: ExerciseSet, opts: Options, console, poll: bool = False,
                  start: Exercise | None = None, keys: bool = False, on_verdict=None):
         self.course, self.s, self.opts, self.console = course, s, opts, console
         self.poll, self.keys, self.on_verdict = poll, keys, on_verdict
@@ -89,7 +87,7 @@ class Session:
 
     def open(self) -> None:
         """Start the warm worker, compute the reference once, and grade the whole set."""
-        self.worker = warm_worker(self.s)
+        self.worker = start_worker(self.s)
         import numpy  # noqa: F401  (explaining a mismatch needs it: import it now, not on the first failing save)
         self.oracle = Oracle(self.s, self.worker, self.opts)
         result = engine.grade_set(self.s, None, self.opts, worker=self.worker, oracle=self.oracle)
@@ -236,9 +234,9 @@ class Session:
         if self.worker is None or name in self._warmed:
             return
         try:
-            todo = engine.plan(self.s, self.worker.ready(), list(self.s.exercises), self.opts)
+            todo = plan(check_metas(self.worker), list(self.s.exercises), self.opts)
             self.oracle.mistakes([name], todo)
-        except (ContentError, engine.WorkerError):
+        except (ContentError, WorkerError):
             pass           # a grade that needs it will report the problem
         self._warmed.add(name)
 
@@ -411,9 +409,8 @@ def interactive(console) -> bool:
     return console.is_terminal and not os.environ.get("NO_COLOR")
 
 
-def run(course: Course, target: str, console, opts: engine.Options, poll: bool = False) -> int:
+def run(course: Course, target: str, console, opts: Options, poll: bool = False) -> int:
     """`grade watch SET`: returns when the user quits (q, or Ctrl-C)."""
-    from grader.student import grade as app
     s, ex = resolve(course, target)
     live_mode = interactive(console)
     keys = live_mode and sys.stdin.isatty()
@@ -441,4 +438,4 @@ def run(course: Course, target: str, console, opts: engine.Options, poll: bool =
         sess.restore_terminal()
         sess.close()
     watch_screens.render_watch_done(console, s, [sess.view.results[e.name] for e in s.exercises if e.name in sess.view.results])
-    return app.EXIT_OK
+    return EXIT_OK

@@ -1,6 +1,6 @@
 """The red-team cases: hostile or broken submissions and content, each with the verdict it must get.
 
-Each case edits a copy of the toy course (tests/course) with both exercises solved and every check
+Each case edits a copy of the toy course (tests/toy_course) with both exercises solved and every check
 timeout cut to 1.5 s (to keep the suite fast), or of the tiny torch set `tens` (tests/redteam/tens),
 then runs `grade` and compares:
 

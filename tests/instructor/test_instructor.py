@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from conftest import solve
+from tests.helpers import solve
 from grader.grading import engine
 from grader.render import machine
 from grader.cli import main

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from conftest import solve
+from tests.helpers import solve
 from grader.grading import engine
 from grader.course.manifest import load_course
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REPO
+from tests.helpers import TOY, REPO
 from grader.sources import cells as notebook
+from grader.student import kernel
+from grader.student import notebook as nb_export
 from grader.cli import main
 from grader.course.manifest import load_course
 
@@ -35,7 +37,7 @@ def _fill(nb, root: Path, set_name: str, overrides: dict[str, str] | None = None
 
 def test_export_tags_every_exercise_and_never_overwrites(toy, capsys):
     s = _set(toy)
-    path = notebook.export(s)
+    path = nb_export.export(s)
     assert path == toy / "exercises" / "toy" / "toy.ipynb"
     nb = nbformat.read(str(path), as_version=4)
     nbformat.validate(nb)
@@ -49,7 +51,7 @@ def test_export_tags_every_exercise_and_never_overwrites(toy, capsys):
         nxt = nb.cells[nb.cells.index(cell) + 1]
         assert nxt.source == f'from grader import check\ncheck("{eid}")'
     with pytest.raises(FileExistsError):
-        notebook.export(s)
+        nb_export.export(s)
     assert main(["notebook", "toy", "--root", str(toy)]) == 1
     assert "--force" in capsys.readouterr().out
     path.write_text("my work")
@@ -59,7 +61,7 @@ def test_export_tags_every_exercise_and_never_overwrites(toy, capsys):
 
 def test_modules_from_notebook_and_grade_it(toy, capsys):
     s = _set(toy)
-    nb = notebook.build(s)
+    nb = nb_export.build(s)
     _fill(nb, toy, "toy")
     path = toy / "solved.ipynb"
     nbformat.write(nb, str(path))
@@ -75,7 +77,7 @@ def test_modules_from_notebook_and_grade_it(toy, capsys):
 
 def test_broken_notebook_names_each_problem_and_grades_the_rest(toy, capsys):
     s = _set(toy)
-    nb = notebook.build(s)
+    nb = nb_export.build(s)
     _fill(nb, toy, "toy")
     cells = _cells(nb)
     # counter's cell retagged: its first line now says toy/scale, its metadata still toy/counter
@@ -102,7 +104,7 @@ def test_broken_notebook_names_each_problem_and_grades_the_rest(toy, capsys):
 
 def test_deleted_and_reordered_cells(toy, capsys):
     s = _set(toy)
-    nb = notebook.build(s)
+    nb = nb_export.build(s)
     _fill(nb, toy, "toy")
     scale = _cells(nb)["toy/scale"]
     nb.cells.remove(scale)
@@ -133,7 +135,7 @@ def test_unreadable_notebook_and_magics(toy):
 
 
 def test_kernel_helpers_register_the_cell_as_a_module():
-    names = notebook.top_level_names("import random as r\nfrom value import Value\nx, y = 1, 2\n"
+    names = kernel.top_level_names("import random as r\nfrom value import Value\nx, y = 1, 2\n"
                                      "class A:\n    z = 3\ndef f():\n    q = 1\n")
     assert names == ["r", "Value", "x", "y", "A", "f"]
     assert notebook.marker_of("\n# z2h: micrograd/value\nx") == "micrograd/value"
@@ -166,7 +168,7 @@ def _course_for_kernel(tmp_path: Path) -> tuple[Path, str]:
     """The micrograd set when it is there (a copy of the course), else the toy course."""
     src, set_name = REPO, "micrograd"
     if not (REPO / "exercises" / "micrograd" / "set.toml").is_file() or not (REPO / "solutions" / "micrograd").is_dir():
-        src, set_name = REPO / "tests" / "course", "toy"
+        src, set_name = TOY, "toy"
     root = tmp_path / "course"
     root.mkdir()
     (root / "exercises").mkdir()
@@ -182,7 +184,7 @@ def _course_for_kernel(tmp_path: Path) -> tuple[Path, str]:
 def test_check_in_a_real_kernel_stubs_then_references(tmp_path):
     root, set_name = _course_for_kernel(tmp_path)
     s = load_course(root).set(set_name)
-    path = notebook.export(s)
+    path = nb_export.export(s)
     ids = [ex.id for ex in s.exercises]
 
     nb = _execute(nbformat.read(str(path), as_version=4), path.parent)
@@ -208,7 +210,7 @@ def test_check_in_a_real_kernel_stubs_then_references(tmp_path):
 
 def test_check_in_a_kernel_explains_a_failure(toy):
     s = _set(toy)
-    path = notebook.export(s)
+    path = nb_export.export(s)
     nb = nbformat.read(str(path), as_version=4)
     _fill(nb, toy, "toy", {"scale": "def scale(xs, k):\n    return [k * x for x in xs[:-1]] + [1 / 0]\n"})
     nb = _execute(nb, path.parent)

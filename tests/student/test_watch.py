@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from tests.helpers import REPO
 from grader.grading import engine
 from grader.render import console as console_r
 from grader.student import watch

@@ -1,7 +1,7 @@
 """Rendering, checked on a Console(file=StringIO()): what the student reads."""
 from io import StringIO
 
-from conftest import solve
+from tests.helpers import solve
 from grader.grading import engine
 from grader.render import console as console_r
 from grader.render import machine

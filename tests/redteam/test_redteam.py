@@ -19,15 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from tests.helpers import REPO, TOY
 from grader import cli
 from grader.grading import engine
 from grader.student import progress
 from grader.render import machine
 from grader.course.manifest import load_course
-from redteam.cases import CASES, Case, counter
+from tests.redteam.cases import CASES, Case, counter
 
-TOY = REPO / "tests" / "course"
 TENS = REPO / "tests" / "redteam" / "tens"
 SEEDED = {"toy/scale": 3, "toy/counter": 2, "elsewhere/kept": 7}   # progress earned before each case
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from conftest import solve
+from tests.helpers import solve
 from grader.cli import main
 
 

@@ -1,0 +1,65 @@
+"""The student's small verbs: hint, reset, data."""
+from __future__ import annotations
+
+from grader.course import datasets as data
+from grader.course import stubs
+from grader.course.manifest import Course, resolve
+from grader.exits import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from grader.render import console as console_r
+from grader.render import screens
+from grader.student import progress
+
+
+def hint(course: Course, target: str, console) -> int:
+    s, ex = resolve(course, target)
+    if ex is None:
+        console_r.render_error(console, f"name one exercise, e.g. grade hint {s.exercises[0].id}")
+        return EXIT_USAGE
+    screens.render_hint(console, ex, progress.next_hint(course.root, ex.id))
+    return EXIT_OK
+
+
+def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:
+    s, ex = resolve(course, target)
+    if ex is None:
+        console_r.render_error(console, f"name one exercise, e.g. grade reset {s.exercises[0].id}")
+        return EXIT_USAGE
+    path = s.stub_path(ex)
+    if not yes:
+        try:
+            answer = ask(f"Restore {path.relative_to(course.root)} to the stub? Your code in it will be lost. [y/N] ")
+        except (EOFError, OSError):  # no terminal to ask: the answer is no
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            console.print("Nothing changed.")
+            return EXIT_FAIL
+    if path.is_file():
+        backup = path.with_name(f".{path.name}.bak")
+        backup.write_bytes(path.read_bytes())
+        console.print(f"Your old version is saved as {backup.relative_to(course.root)}.")
+    path.write_text(stubs.pristine(s, ex), encoding="utf-8")
+    console.print(f"Restored {path.relative_to(course.root)}.")
+    return EXIT_OK
+
+
+def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
+    known = {d.name: d for d in data.KNOWN}
+    for name in fetch or []:
+        if name not in known:
+            console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}")
+            return EXIT_USAGE
+        if data.find(name, course.root):
+            console.print(f"{name} is already here: {data.find(name, course.root)}")
+            continue
+        try:
+            console.print(f"Fetched {name} -> {data.fetch(known[name], course.root)}")
+        except OSError as e:
+            console_r.render_error(console, str(e))
+            return EXIT_FAIL
+    rows = []
+    for d in data.KNOWN:
+        where = data.find(d.name, course.root)
+        state = "missing" if where is None else ("ok" if data.sha256(where) == d.sha256 else "present, sha256 differs")
+        rows.append((d.name, state, str(where or ""), d.used_by))
+    screens.render_datasets(console, rows, [str(p) for p in data.data_dirs(course.root)])
+    return EXIT_OK if all(r[1] == "ok" for r in rows) else EXIT_FAIL
