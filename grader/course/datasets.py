@@ -1,7 +1,7 @@
 """Datasets: found through the data path ($Z2H_DATA, then <course>/data/), fetched on request.
 
-The project never commits a dataset. `grade data` lists them; `grade data fetch NAME` downloads
-one from its original public address and verifies its sha256.
+The registry (names, addresses, sha256) is course content: exercises/datasets.toml. The project never
+commits a dataset. `grade data` lists them; `grade data fetch NAME` downloads one and verifies its sha256.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.course.manifest import ContentError, _line_of, _read_toml
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -21,15 +23,21 @@ class Dataset:
     used_by: str
 
 
-KNOWN = (
-    Dataset("names.txt", "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt",
-            "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d", "bigram, mlp, batchnorm, wavenet"),
-    Dataset("tinyshakespeare.txt",
-            "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
-            "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed", "gpt"),
-    Dataset("taylorswift.txt", "https://raw.githubusercontent.com/karpathy/minbpe/master/tests/taylorswift.txt",
-            "c2e39cb822d4ae0caac22152cefc306d466e31217a9c5524e493ad2b76792f57", "tokenizer"),
-)
+def registry(root: Path) -> tuple[Dataset, ...]:
+    """The course's datasets, from exercises/datasets.toml (none when the course has no such file)."""
+    path = root / "exercises" / "datasets.toml"
+    if not path.is_file():
+        return ()
+    data, text = _read_toml(path)
+    found = []
+    for raw in data.get("datasets", []):
+        fields = [raw.get(k) for k in ("name", "url", "sha256")]
+        if not all(isinstance(x, str) and x for x in fields):
+            name = raw.get("name")
+            raise ContentError(path, "each [[datasets]] needs name, url and sha256 (strings)",
+                               _line_of(text, f'"{name}"') if isinstance(name, str) else None)
+        found.append(Dataset(*fields, str(raw.get("used_by", ""))))
+    return tuple(found)
 
 
 def data_dirs(root: Path) -> list[Path]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from grader.grading.compare import compare
 from grader.grading.status import BAD_VERDICTS, Status
-from grader.sandbox.pool import RunStatus
+from grader.sandbox.records import RunStatus
 
 
 def matches(metas: list, student: dict, wrong: dict, failed: set[str]) -> bool:

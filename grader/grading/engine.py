@@ -17,7 +17,8 @@ from grader.grading.jobs import CheckMeta, Options, Source, check_metas, make_jo
 from grader.grading.oracle import Oracle
 from grader.grading.results import CheckResult, ExerciseResult, SetResult
 from grader.grading.status import Status, Verdict
-from grader.sandbox.pool import CheckRun, Fate, JobResult, RunStatus, Worker, WorkerError
+from grader.sandbox.pool import Worker, WorkerError
+from grader.sandbox.records import CheckRun, Fate, JobResult, RunStatus
 
 
 def grade_set(s: ExerciseSet, only: Exercise | None = None, opts: Options | None = None,

@@ -11,7 +11,7 @@ import json
 import math
 from pathlib import Path
 
-from grader.sandbox.pool import CheckRun
+from grader.sandbox.records import CheckRun
 from grader.sandbox.wire import Array, Unsupported
 
 FORMAT = "z2h-fixture/1"

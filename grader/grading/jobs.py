@@ -6,7 +6,8 @@ from pathlib import Path
 
 from grader.course.datasets import data_dirs, missing
 from grader.course.manifest import Exercise, ExerciseSet
-from grader.sandbox.pool import Job, Worker
+from grader.sandbox.pool import Worker
+from grader.sandbox.records import Job
 
 
 @dataclass(frozen=True)

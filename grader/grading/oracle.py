@@ -13,7 +13,8 @@ from grader.course import mistakes
 from grader.grading.jobs import Source, make_job
 from grader.course.manifest import ContentError, Exercise, ExerciseSet
 from grader.course.mistakes import Mistake
-from grader.sandbox.pool import CheckRun, RunStatus, Worker
+from grader.sandbox.pool import Worker
+from grader.sandbox.records import CheckRun, RunStatus
 
 
 class Oracle:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.grading import fixtures
 from grader.course import stubs
+from grader.course.datasets import registry
 from grader.course.manifest import ContentError, Course
 
 ENGINE = Path(__file__).resolve().parents[1]  # the grader package
@@ -31,6 +32,8 @@ def publish(course: Course, names: list[str], out: Path, gradescope: bool = Fals
         (out / "exercises").mkdir()
         (out / "exercises" / "course.toml").write_text(
             f'title = {course.title!r}\nsets = [{", ".join(repr(n) for n in names)}]\n'.replace("'", '"'))
+        if (course.root / "exercises" / "datasets.toml").is_file():   # where `grade data` finds what to fetch
+            shutil.copy(course.root / "exercises" / "datasets.toml", out / "exercises" / "datasets.toml")
         for s in sets:
             _copy_set(s, out)
         (out / "pyproject.toml").write_text(_pyproject(course))
@@ -110,6 +113,7 @@ def _pyproject(course: Course) -> str:
 
 def _readme(course: Course, names: list[str]) -> str:
     first = names[0]
+    datasets = ", ".join(d.name for d in registry(course.root)) or "none"
     return f"""# {course.title}
 
 Exercises, graded on your machine against recorded reference results.
@@ -131,7 +135,7 @@ grade {first}
    differ, and the known mistake it matches. `grade hint <set>/<exercise>` gives hints one at a
    time; `grade reset <set>/<exercise>` restores a stub.
 
-Datasets (names.txt, tinyshakespeare.txt, taylorswift.txt): `grade data` lists them;
+Datasets ({datasets}): `grade data` lists them;
 `grade data fetch NAME` downloads one; or put them in `data/`, or point `Z2H_DATA` at them.
 
 Sets in this bundle: {", ".join(names)}.

@@ -34,18 +34,7 @@ def watch_screen(v) -> Group:
         strip.append(f" [{st}]  ", style="dim")
     parts.append(strip)
     if v.show_list:
-        t = Table(expand=False)
-        for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
-            t.add_column(col, justify=just)
-        for e in s.exercises:
-            r = v.results.get(e.name)
-            if r is None:
-                t.add_row(e.id, Text("not graded", style="dim"), "-", f"-/{e.points}")
-                continue
-            ran = [c for c in r.checks if c.status != "skipped"]
-            t.add_row(e.id, Text(r.status, style=STYLE.get(r.status, "")), f"{r.passed_checks}/{len(ran)}" if ran else "-",
-                      f"{r.points}/{r.max_points}")
-        parts.append(t)
+        parts.append(_list_table(v))
     r = v.results.get(cur.name)
     if v.grading:
         parts.append(Text(f"grading {v.grading} ...", style="cyan"))
@@ -68,17 +57,7 @@ def watch_screen(v) -> Group:
         parts.append(Text(v.message, style=v.message_style or "bold"))
     if v.notice:
         parts.append(Text(v.notice, style="yellow"))
-    foot = Text(style="dim")
-    if v.last:
-        foot.append(f"last: {v.last}   ")
-    foot.append(f"saves seen by {v.mode}")
-    if v.mode != "polling":
-        foot.append(" (if saves go unnoticed: --poll or Z2H_POLL=1)")
-    if v.keys:
-        foot.append("\nkeys: n next  h hint  l list  r re-run  q quit")
-    else:
-        foot.append("\nCtrl-C to stop")
-    parts.append(foot)
+    parts.append(_foot(v))
     return Group(*parts)
 
 
@@ -92,3 +71,34 @@ def render_watch_done(console: Console, s, results: list) -> None:
     console.print(Text(f"grade watch {s.name}: stopped. Progress is saved.", style="bold"))
     for r in results:
         console.print(verdict_line(r))
+
+
+def _list_table(v) -> Table:
+    """Every exercise of the set, with its latest verdict (key l)."""
+    s = v.set
+    t = Table(expand=False)
+    for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
+        t.add_column(col, justify=just)
+    for e in s.exercises:
+        r = v.results.get(e.name)
+        if r is None:
+            t.add_row(e.id, Text("not graded", style="dim"), "-", f"-/{e.points}")
+            continue
+        ran = [c for c in r.checks if c.status != "skipped"]
+        t.add_row(e.id, Text(r.status, style=STYLE.get(r.status, "")), f"{r.passed_checks}/{len(ran)}" if ran else "-",
+                  f"{r.points}/{r.max_points}")
+    return t
+
+
+def _foot(v) -> Text:
+    foot = Text(style="dim")
+    if v.last:
+        foot.append(f"last: {v.last}   ")
+    foot.append(f"saves seen by {v.mode}")
+    if v.mode != "polling":
+        foot.append(" (if saves go unnoticed: --poll or Z2H_POLL=1)")
+    if v.keys:
+        foot.append("\nkeys: n next  h hint  l list  r re-run  q quit")
+    else:
+        foot.append("\nCtrl-C to stop")
+    return foot

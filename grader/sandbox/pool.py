@@ -7,91 +7,21 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import select
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
-from grader.sandbox import wire
+from grader.sandbox.readback import read_capped, read_run
+from grader.sandbox.records import CheckRun, Fate, Job, JobResult, RunStatus
 
 JOB_UID_BASE, JOB_UIDS = 61000, 1000   # isolated jobs run as uids of their own, from this range
 GRACE_S = 1.0          # beyond the sum of check timeouts, before a job is killed
-OUTPUT_CAP = 8192      # bytes of a check's printed output kept for the report
-MAX_RESULT = 16 * 2**20   # bytes of one check's result JSON (wire.MAX_VALUES values fit well within)
-MAX_BLOB = 256 * 2**20    # bytes of one check's array data
 PKG_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
-
-
-@dataclass
-class Job:
-    id: str
-    exercise: str
-    module: str                     # import name of the file under test, e.g. "value"
-    module_path: str
-    search_path: list[str]          # folders for its sibling imports
-    checks: list[str]
-    budget: float                   # seconds: sum of the checks' timeouts
-    seed: int = 0
-    overrides: dict[str, str] = field(default_factory=dict)
-    data_dirs: list[str] = field(default_factory=list)
-    student_dirs: list[str] = field(default_factory=list)
-    tag: str = ""                   # the caller's word for whose code this is (shown to on_event, never read here)
-    isolate: bool = False           # as root: run as a uid of its own, reading only the engine and its copy
-    limits: dict = field(default_factory=lambda: {"memory_mb": 2048, "file_mb": 64, "cpu_s": 120, "nproc": 64})
-
-
-class RunStatus(str, Enum):
-    """What a job reports of one check (before any judging)."""
-    OK = "ok"                 # returned a value
-    TODO = "todo"             # raised NotImplementedError: not written yet
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    SKIPPED = "skipped"       # not run: a dataset is missing, or an earlier check timed out
-    LOST = "lost"             # never reported back (the job died)
-
-    def __str__(self) -> str:
-        return self.value
-
-    __format__ = str.__format__
-
-
-class Fate(str, Enum):
-    """How a job's process ended."""
-    OK = "ok"
-    KILLED = "killed"         # over its time budget, or stopped answering
-    CRASHED = "crashed"       # died from a signal
-    EXITED = "exited"         # ended before reporting every check
-
-    def __str__(self) -> str:
-        return self.value
-
-    __format__ = str.__format__
-
-
-@dataclass
-class CheckRun:
-    name: str
-    status: RunStatus
-    value: object = None
-    error: dict | None = None
-    output: str = ""
-    seconds: float = 0.0
-
-
-@dataclass
-class JobResult:
-    job: Job
-    runs: dict[str, CheckRun]
-    fate: Fate = Fate.OK
-    detail: str = ""
 
 
 def job_root() -> str | None:
@@ -249,10 +179,10 @@ class Worker:
 
     def _collect(self, job: Job, fate: Fate, detail: str) -> JobResult:
         out = self.tmp / job.id
-        output = _read_capped(out / "output.txt")
+        output = read_capped(out / "output.txt")
         runs: dict[str, CheckRun] = {}
         for i, name in enumerate(job.checks):
-            runs[name] = _read_run(out, i, name, output)
+            runs[name] = read_run(out, i, name, output)
         lost = [r for r in runs.values() if r.status == RunStatus.LOST]
         if fate == Fate.OK and lost:
             fate, detail = Fate.EXITED, "the process ended before reporting every check (did the code call os._exit or exit?)"
@@ -299,66 +229,5 @@ def _killpg(pid: int) -> None:
         pass
 
 
-def _read_file(path: Path, limit: int, start: int = 0) -> bytes | None:
-    """Up to `limit` bytes of a plain file the job left in its folder, or None. The job owns that
-    folder: never follow a link it planted (to the fixtures, say), never block on a FIFO."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-            return None
-        os.lseek(fd, max(0, start), os.SEEK_SET)
-        chunks, left = [], max(0, limit)
-        while left > 0 and (chunk := os.read(fd, min(left, 2**20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    except (OSError, OverflowError):
-        return None
-    finally:
-        os.close(fd)
 
 
-def _read_capped(path: Path, start: int = 0, end: int | None = None) -> bytes:
-    n = OUTPUT_CAP if end is None else min(end - start, OUTPUT_CAP)
-    return _read_file(path, n, start) or b""
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Terminal control characters written visibly (\\x1b), so printed escapes cannot redraw a report."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
-    data = _read_file(out / f"{i}.json", MAX_RESULT + 1)
-    if data is None:
-        return CheckRun(name, RunStatus.LOST)
-    try:
-        if len(data) > MAX_RESULT:
-            raise wire.WireError("result file too large")
-        rec = json.loads(data.decode("utf-8"))
-        if type(rec) is not dict or rec.get("name") != name:
-            raise wire.WireError("result does not belong to this check")
-        blob = _read_file(out / f"{i}.bin", MAX_BLOB + 1) or b""
-        if len(blob) > MAX_BLOB:
-            raise wire.WireError("result arrays too large")
-        status = rec.get("status")
-        value = wire.decode(rec.get("value"), blob) if status == "ok" else None
-        start, end = (rec.get("out") or [0, 0])[:2]
-        text = printable(_read_capped(out / "output.txt", int(start), int(end)).decode("utf-8", "replace"))
-        error = {k: printable(str(rec.get(k, ""))[:6000])
-                 for k in ("type", "message", "where", "traceback", "phase", "reason") if k in rec} or None
-        if status == "timeout":
-            what = "importing the module" if rec.get("phase") == "import" else "the check"
-            error = {"type": "Timeout", "message": f"{what} took longer than {rec.get('limit')} s"}
-        if status not in ("ok", "todo", "error", "timeout", "skipped"):
-            raise wire.WireError(f"unknown status {status!r}")
-        return CheckRun(name, RunStatus(status), value, error, text, float(rec.get("seconds", 0.0)))
-    except (ValueError, KeyError, TypeError, OSError, RecursionError, OverflowError) as e:
-        return CheckRun(name, RunStatus.ERROR, error={"type": "BadResult", "message": f"unreadable result: {e}"})

@@ -141,17 +141,7 @@ def scan(nb, s: ExerciseSet) -> Scan:
             res.add(ex.name, f"cell {n}: {magics} line(s) of IPython magic (% or !) are not Python and were "
                     "left out of grading")
         res.modules[ex.name], res.cells[ex.name] = src, n
-    order = [ex for ex in s.exercises if ex.name in res.cells]
-    for ex in order:
-        for need in ex.needs:
-            if need in res.cells and res.cells[need] > res.cells[ex.name]:
-                res.add(ex.name, f"its cell (cell {res.cells[ex.name]}) comes before the cell of {s.name}/{need} "
-                        f"(cell {res.cells[need]}), which it imports: run top to bottom, it would import "
-                        f"{need}.py from disk, not your cell. Graded as is; move it below.")
-    positions = [res.cells[ex.name] for ex in order]
-    if positions != sorted(positions):
-        res.add("", "the exercise cells are not in the set's order ("
-                + ", ".join(ex.name for ex in order) + "); each was still graded on its own")
+    _check_order(res, s)
     return res
 
 
@@ -188,3 +178,16 @@ def write_modules(folder: Path, modules: dict[str, str]) -> None:
 # ---- inside a Jupyter kernel ---------------------------------------------------------------------
 
 
+def _check_order(res: Scan, s: ExerciseSet) -> None:
+    """A cell above a cell it imports, or cells out of the set's order: said, still graded."""
+    order = [ex for ex in s.exercises if ex.name in res.cells]
+    for ex in order:
+        for need in ex.needs:
+            if need in res.cells and res.cells[need] > res.cells[ex.name]:
+                res.add(ex.name, f"its cell (cell {res.cells[ex.name]}) comes before the cell of {s.name}/{need} "
+                        f"(cell {res.cells[need]}), which it imports: run top to bottom, it would import "
+                        f"{need}.py from disk, not your cell. Graded as is; move it below.")
+    positions = [res.cells[ex.name] for ex in order]
+    if positions != sorted(positions):
+        res.add("", "the exercise cells are not in the set's order ("
+                + ", ".join(ex.name for ex in order) + "); each was still graded on its own")

@@ -43,7 +43,7 @@ def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:
 
 
 def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
-    known = {d.name: d for d in data.KNOWN}
+    known = {d.name: d for d in data.registry(course.root)}
     for name in fetch or []:
         if name not in known:
             console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}")
@@ -57,7 +57,7 @@ def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
             console_r.render_error(console, str(e))
             return EXIT_FAIL
     rows = []
-    for d in data.KNOWN:
+    for d in known.values():
         where = data.find(d.name, course.root)
         state = "missing" if where is None else ("ok" if data.sha256(where) == d.sha256 else "present, sha256 differs")
         rows.append((d.name, state, str(where or ""), d.used_by))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import queue
-import select
 import signal
 import sys
 import threading
@@ -28,12 +27,8 @@ from grader.student import progress
 from grader.render import watch as watch_screens
 from grader.course.manifest import ContentError, Course, Exercise, ExerciseSet, resolve
 from grader.grading.oracle import Oracle
+from grader.student.watch_input import CANARY_S, POLL_ENV, Inputs, stat_of
 
-POLL_ENV = "Z2H_POLL"
-STEP_MS = 10            # watchfiles: a burst of events ends after this much quiet
-POLL_MS = 50            # polling mode: how often the exercise files are stat'ed (a few stat calls)
-CANARY_S = 0.5          # how often we stat the stubs ourselves, to notice saves that sent no event
-MISSED_S = 1.0          # a change seen this long with no event means events are not arriving
 KEYS = "n next  h hint  l list  r re-run  q quit"
 
 
@@ -59,7 +54,7 @@ def poll_wanted(flag: bool = False) -> bool:
     return flag or os.environ.get(POLL_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
-class Session:
+class Session(Inputs):
     """One watch session over one set. `events` receives ("save", names) / ("key", ch) / ("quit",)."""
 
     def __init__(self, course: Course, s: ExerciseSet, opts: Options, console, poll: bool = False,
@@ -76,7 +71,7 @@ class Session:
         self._stop = threading.Event()
         self._rewatch = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._seen = {e.name: _stat(s.stub_path(e)) for e in s.exercises}
+        self._seen = {e.name: stat_of(s.stub_path(e)) for e in s.exercises}
         self._changed_at: dict[str, float] = {}
         self._grading_since: float | None = None
         self._warmed: set[str] = set()
@@ -112,81 +107,6 @@ class Session:
 
     # ---- inputs ----------------------------------------------------------------------------------
 
-    def _start_watcher(self) -> None:
-        t = threading.Thread(target=self._watch_files, name="z2h-watch-files", daemon=True)
-        t.start()
-        self._threads.append(t)
-
-    def _watch_files(self) -> None:
-        import watchfiles
-        folder = self.s.dir.resolve()
-        names = {f"{e.name}.py" for e in self.s.exercises}
-        while not self._stop.is_set():
-            self._rewatch.clear()
-            if self.poll:
-                self._poll_files()
-                continue
-            try:
-                for changes in watchfiles.watch(folder, watch_filter=None, debounce=1000, step=STEP_MS,
-                                                stop_event=_Either(self._stop, self._rewatch), rust_timeout=1000,
-                                                recursive=False, raise_interrupt=False):
-                    hit = {Path(p).name for _, p in changes
-                           if Path(p).name in names and Path(p).parent.resolve() == folder}
-                    if hit:
-                        self.events.put(("save", hit))
-            except Exception as e:  # no inotify left, folder gone...: poll ourselves via the canary
-                self.events.put(("watch-error", str(e)))
-                return
-
-    def _poll_files(self) -> None:
-        """Polling mode: stat the exercise files every POLL_MS. (Not watchfiles' own polling: it compares
-        modification times in whole seconds, so a second save within the same second goes unseen.)"""
-        paths = {f"{e.name}.py": self.s.stub_path(e) for e in self.s.exercises}
-        last = {n: _stat(p) for n, p in paths.items()}
-        moving: set[str] = set()  # changed at the last tick: wait one quiet tick, not a half-written file
-        while not self._stop.wait(POLL_MS / 1000):
-            changed = set()
-            for n, p in paths.items():
-                st = _stat(p)
-                if st != last[n]:
-                    last[n] = st
-                    changed.add(n)
-            settled, moving = moving - changed, changed
-            if settled:
-                self.events.put(("save", settled))
-
-    def read_keys(self) -> None:
-        """Raw single keys from the terminal (cbreak: Ctrl-C still works); restored by restore_terminal."""
-        import termios
-        import tty
-        fd = sys.stdin.fileno()
-        self._term = (fd, termios.tcgetattr(fd))
-        tty.setcbreak(fd)
-        t = threading.Thread(target=self._keys_loop, args=(fd,), name="z2h-watch-keys", daemon=True)
-        t.start()
-        self._threads.append(t)
-
-    def restore_terminal(self) -> None:
-        term = getattr(self, "_term", None)
-        if term:
-            import termios
-            termios.tcsetattr(term[0], termios.TCSADRAIN, term[1])
-            self._term = None
-
-    def _keys_loop(self, fd: int) -> None:
-        while not self._stop.is_set():
-            try:
-                if not select.select([fd], [], [], 0.2)[0]:
-                    continue
-                data = os.read(fd, 32)
-            except OSError:
-                return
-            if not data:
-                return
-            if data.startswith(b"\x1b"):   # arrows and other escape sequences
-                continue
-            for ch in data.decode("utf-8", "ignore"):
-                self.events.put(("key", ch))
 
     # ---- the loop --------------------------------------------------------------------------------
 
@@ -249,7 +169,7 @@ class Session:
                 if path.exists():
                     break
                 time.sleep(0.02)
-            self._seen[ex.name] = _stat(path)
+            self._seen[ex.name] = stat_of(path)
             self._changed_at.pop(ex.name, None)
         for ex in order:
             self.grade(ex, saved=True)
@@ -335,28 +255,6 @@ class Session:
             self.view.grading = f"{self.view.current.id}"
             self.draw()
 
-    def _canary(self) -> None:
-        """Saves that sent no file event: grade them anyway, and switch watching to polling."""
-        now = time.monotonic()
-        missed = []
-        for e in self.s.exercises:
-            st = _stat(self.s.stub_path(e))
-            if st == self._seen.get(e.name):
-                self._changed_at.pop(e.name, None)
-                continue
-            first = self._changed_at.setdefault(e.name, now)
-            if now - first >= MISSED_S:
-                missed.append(e.name)
-        if not missed:
-            return
-        if not self.poll:
-            self.poll = True
-            self.view.mode = "polling"
-            self._rewatch.set()
-            self.view.notice = (f"file events did not arrive (WSL, NFS, a network drive?): switched to polling "
-                                f"every {POLL_MS} ms. Next time start with `grade watch {self.s.name} --poll` "
-                                f"or {POLL_ENV}=1.")
-        self.on_save({f"{n}.py" for n in missed})
 
     # ---- output ----------------------------------------------------------------------------------
 
@@ -371,24 +269,6 @@ class Session:
             self.console.print(screen)
             self.console.print()
         self.rendered += 1
-
-
-class _Either:
-    """stop_event for watchfiles: set when either event is."""
-
-    def __init__(self, a: threading.Event, b: threading.Event):
-        self.a, self.b = a, b
-
-    def is_set(self) -> bool:
-        return self.a.is_set() or self.b.is_set()
-
-
-def _stat(path: Path):
-    try:
-        st = path.stat()
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-    except OSError:
-        return None
 
 
 def _rel(path: Path, root: Path) -> str:
