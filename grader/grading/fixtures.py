@@ -11,7 +11,7 @@ import json
 import math
 from pathlib import Path
 
-from grader.sandbox.records import CheckRun
+from grader.sandbox.records import CheckRun, RunStatus
 from grader.sandbox.wire import Array, Unsupported
 
 FORMAT = "z2h-fixture/1"
@@ -99,8 +99,8 @@ def _floats(data):
 
 
 def run_to_json(run: CheckRun) -> dict:
-    d = {"status": run.status}
-    if run.status == "ok":
+    d = {"status": str(run.status)}
+    if run.status == RunStatus.OK:
         d["value"] = _val(run.value)
     if run.error:
         d["error"] = {k: v for k, v in run.error.items() if k in ("type", "message", "reason")}
@@ -108,7 +108,10 @@ def run_to_json(run: CheckRun) -> dict:
 
 
 def run_from_json(name: str, d: dict) -> CheckRun:
-    return CheckRun(name, d["status"], _unval(d.get("value")), d.get("error"))
+    """A recorded run; a fixture is content, so an unknown status or a malformed record raises ValueError."""
+    if not isinstance(d, dict) or not isinstance(d.get("error") or {}, dict):
+        raise ValueError(f"check {name!r}: a malformed record")
+    return CheckRun(name, RunStatus(d.get("status")), _unval(d.get("value")), d.get("error"))
 
 
 def write(root: Path, s, ex, digest: str, reference: dict, mistakes: dict) -> Path:

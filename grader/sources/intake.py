@@ -6,8 +6,10 @@ zip bomb, symlinks) gets an error row, never a foothold.
 """
 from __future__ import annotations
 
+import lzma
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 MAX_FILE = 1 * 2**20
@@ -44,8 +46,9 @@ def intake(sub: Path, s, dest: Path) -> None:
 
 
 def hide_answers(s) -> None:
-    """A submission is graded as root with its jobs run as nobody (batch, Gradescope): the references
-    and the recorded results must be unreadable to nobody, or a job could read what it must return.
+    """A submission is graded as root with each job run as a uid of its own (batch, Gradescope): the
+    references and the recorded results must be unreadable to those uids, or a job could read what it
+    must return.
     Their folders become 0700 (root, the grader, still reads them). Not root: nothing to do, as the
     job runs as the very user who owns those files."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
@@ -93,5 +96,6 @@ def _from_zip(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:
                     raise SubmissionError(f"{best.filename} in {sub.name} inflates past {MAX_FILE // 1024} KiB")
                 found[name] = data
             return found
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError,
+            zlib.error, lzma.LZMAError) as e:  # encrypted, an unknown method, corrupt deflate or LZMA data
         raise SubmissionError(f"{sub.name} is not a readable zip ({e})") from None

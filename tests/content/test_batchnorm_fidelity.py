@@ -8,6 +8,8 @@ import random
 
 import pytest
 
+pytestmark = pytest.mark.slow   # runs real sets or the red team
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 

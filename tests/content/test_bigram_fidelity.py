@@ -7,6 +7,8 @@ the references on names.txt (torch 2.x, CPU); the comment says where the lecture
 import pytest
 import torch
 
+pytestmark = pytest.mark.slow   # runs real sets or the red team
+
 SEED = 2147483647
 
 

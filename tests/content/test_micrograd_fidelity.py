@@ -11,6 +11,8 @@ import math
 
 import pytest
 
+pytestmark = pytest.mark.slow   # runs real sets or the red team
+
 
 @pytest.fixture
 def mg(reference):

@@ -8,6 +8,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+pytestmark = pytest.mark.slow   # runs real sets or the red team
+
 SEED = 2147483647
 STOI = {c: i for i, c in enumerate('.abcdefghijklmnopqrstuvwxyz')}
 

@@ -9,6 +9,8 @@ import unicodedata
 
 import pytest
 
+pytestmark = pytest.mark.slow   # runs real sets or the red team
+
 ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
 
 

@@ -27,6 +27,8 @@ from grader.render import machine
 from grader.course.manifest import load_course
 from tests.redteam.cases import CASES, Case, counter
 
+pytestmark = pytest.mark.slow   # runs real sets or the red team
+
 TENS = REPO / "tests" / "redteam" / "tens"
 SEEDED = {"toy/scale": 3, "toy/counter": 2, "elsewhere/kept": 7}   # progress earned before each case
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
