@@ -28,6 +28,34 @@ def unpack(result, names):
     return {f"({', '.join(names)})": raw(result) if isinstance(result, torch.Tensor) else repr(type(result).__name__)}
 
 
+# ---- steps: every atomic step of the forward pass, backwards ------------------------------------------
+
+# From the loss backwards, in the order of the lecture's cmp() calls: the first wrong one is the step to fix.
+STEPS = ["logprobs", "probs", "counts_sum_inv", "counts_sum", "counts", "norm_logits", "logit_maxes", "logits",
+         "h", "W2", "b2", "hpreact", "bngain", "bnbias", "bnraw", "bnvar_inv", "bnvar", "bndiff2", "bndiff",
+         "bnmeani", "hprebn", "embcat", "W1", "b1", "emb", "C"]
+
+
+def steps_results(m, ctx, sizes):
+    Xb, Yb, parameters = network_inputs(ctx, **sizes)
+    grads = m.manual_backward_steps(Xb, Yb, [p.clone() for p in parameters])
+    if not isinstance(grads, dict):
+        return {"the dict of gradients": repr(type(grads).__name__)}
+    return {f"{i:02d} d{name}": raw(grads.get(f"d{name}")) for i, name in enumerate(STEPS, 1)}
+
+
+@check("steps", "every step's gradient at the lecture's sizes (n_embd 10, n_hidden 64, a batch of 32), "
+       "listed from the loss backwards", points=4)
+def steps_lecture(m, ctx):
+    return steps_results(m, ctx, LECTURE_SIZES)
+
+
+@check("steps", "every step's gradient at other sizes (vocab 11, block_size 4, n_embd 3, n_hidden 7, "
+       "a batch of 9): nothing may assume the lecture's", points=2)
+def steps_other_sizes(m, ctx):
+    return steps_results(m, ctx, OTHER_SIZES)
+
+
 # ---- cross_entropy -------------------------------------------------------------------------------
 
 def ce_inputs(ctx, n, vocab_size):
