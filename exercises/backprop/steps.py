@@ -1,0 +1,54 @@
+"""Backprop through every atomic step of the forward pass, one at a time (the lecture's exercise 1).
+
+parameters = [C, W1, b1, W2, b2, bngain, bnbias], as in the lecture. The forward pass below is the
+lecture's, "chunkated" into steps small enough to differentiate one at a time. Go backwards from
+the loss and write the gradient of every intermediate, d<name>, with the shape of <name>:
+dlogprobs, dprobs, dcounts_sum_inv, dcounts_sum, dcounts, dnorm_logits, dlogit_maxes, dlogits,
+dh, dW2, db2, dhpreact, dbngain, dbnbias, dbnraw, dbnvar_inv, dbnvar, dbndiff2, dbndiff,
+dbnmeani, dhprebn, dembcat, dW1, db1, demb, dC. A tensor used twice gets both contributions (+=).
+One departure from the lecture's code: dbnmeani keeps bnmeani's shape (1, n_hidden) (keepdim=True).
+
+To see how far you got, delete the `raise NotImplementedError` lines of the steps you have not
+written yet: the grader lists every gradient from the loss backwards (missing ones as missing), so
+the first one it calls wrong is the step to fix.
+"""
+import torch
+import torch.nn.functional as F
+
+
+def manual_backward_steps(Xb, Yb, parameters):
+    """A dict {"dlogprobs": ..., ..., "dC": ...}: the gradient of the loss for every step."""
+    C, W1, b1, W2, b2, bngain, bnbias = parameters
+    n = Xb.shape[0]
+    # forward pass, "chunkated" into smaller steps that are possible to backward one at a time
+    emb = C[Xb]                                      # embed the characters into vectors
+    embcat = emb.view(emb.shape[0], -1)              # concatenate the vectors
+    hprebn = embcat @ W1 + b1                        # Linear layer 1
+    bnmeani = 1/n*hprebn.sum(0, keepdim=True)        # BatchNorm layer
+    bndiff = hprebn - bnmeani
+    bndiff2 = bndiff**2
+    bnvar = 1/(n-1)*(bndiff2).sum(0, keepdim=True)   # Bessel's correction (dividing by n-1, not n)
+    bnvar_inv = (bnvar + 1e-5)**-0.5
+    bnraw = bndiff * bnvar_inv
+    hpreact = bngain * bnraw + bnbias
+    h = torch.tanh(hpreact)                          # non-linearity
+    logits = h @ W2 + b2                             # Linear layer 2
+    logit_maxes = logits.max(1, keepdim=True).values  # cross entropy loss, as F.cross_entropy(logits, Yb)
+    norm_logits = logits - logit_maxes               # subtract max for numerical stability
+    counts = norm_logits.exp()
+    counts_sum = counts.sum(1, keepdims=True)
+    counts_sum_inv = counts_sum**-1
+    probs = counts * counts_sum_inv
+    logprobs = probs.log()
+    loss = -logprobs[range(n), Yb].mean()
+    # backward pass
+    # TODO: the cross entropy: dlogprobs, dprobs, dcounts_sum_inv, dcounts_sum, dcounts (two paths), dnorm_logits, dlogit_maxes, dlogits (two paths)
+    raise NotImplementedError('backprop/steps: the cross entropy: dlogprobs, dprobs, dcounts_sum_inv, dcounts_sum, dcounts (two paths), dnorm_logits, dlogit_maxes, dlogits (two paths)')
+    # TODO: Linear layer 2 and tanh: dh, dW2, db2, dhpreact
+    raise NotImplementedError('backprop/steps: Linear layer 2 and tanh: dh, dW2, db2, dhpreact')
+    # TODO: the batchnorm, step by step: dbngain, dbnbias, dbnraw, dbnvar_inv, dbnvar, dbndiff2, dbndiff (two paths), dbnmeani, dhprebn (two paths)
+    raise NotImplementedError('backprop/steps: the batchnorm, step by step: dbngain, dbnbias, dbnraw, dbnvar_inv, dbnvar, dbndiff2, dbndiff (two paths), dbnmeani, dhprebn (two paths)')
+    # TODO: Linear layer 1 and the embedding: dembcat, dW1, db1, demb, dC (every use of a row of C adds to it)
+    raise NotImplementedError('backprop/steps: Linear layer 1 and the embedding: dembcat, dW1, db1, demb, dC (every use of a row of C adds to it)')
+    found = dict(locals())  # every gradient written so far: the names that start with d
+    return {name: value for name, value in found.items() if name.startswith("d")}
