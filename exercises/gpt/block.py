@@ -18,8 +18,8 @@ class Block(nn.Module):
         # n_embd: embedding dimension, n_head: the number of heads we'd like
         super().__init__()
         head_size = n_embd // n_head
-        # TODO: in this order: self.sa (n_head heads of head_size), self.ffwd, self.ln1, self.ln2 (your LayerNorm1d of n_embd)
-        raise NotImplementedError('gpt/block: in this order: self.sa (n_head heads of head_size), self.ffwd, self.ln1, self.ln2 (your LayerNorm1d of n_embd)')
+        # TODO: self.sa (n_head heads of head_size), self.ffwd, self.ln1, self.ln2 (your LayerNorm1d of n_embd, or nn.LayerNorm)
+        raise NotImplementedError('gpt/block: self.sa (n_head heads of head_size), self.ffwd, self.ln1, self.ln2 (your LayerNorm1d of n_embd, or nn.LayerNorm)')
 
     def forward(self, x):
         # TODO: pre-norm residuals: x + sa(ln1(x)), then x + ffwd(ln2(x))

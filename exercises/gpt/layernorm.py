@@ -4,9 +4,11 @@ and unit variance, then scale by gamma and shift by beta.
     ln = LayerNorm1d(32)
     out = ln(x)          # x (..., 32) -> out (..., 32); equals F.layer_norm(x, (32,), ln.gamma, ln.beta, 1e-5)
 
-The lecture's LayerNorm1d starts from BatchNorm1d and normalizes the other dimension. Here it
-normalizes the LAST dimension, so it works on (B, C) and on (B, T, C) alike, and it must agree
-with torch's layer norm: biased variance (divide by n, not n-1) and eps inside the square root.
+Departure from the lecture: normalize the LAST dim with the BIASED variance (the lecture's LayerNorm1d uses dim 1 and the unbiased x.var), so that it works on the Block's (B, T, C) input and equals torch's layer norm.
+
+(The lecture's LayerNorm1d starts from BatchNorm1d: x.mean(1), x.var(1). On (B, T, C) input dim 1 is
+time, not the features; and x.var divides by n-1 where torch's layer norm divides by n. eps goes
+inside the square root. gamma and beta may be plain tensors or nn.Parameters.)
 """
 import torch
 import torch.nn as nn

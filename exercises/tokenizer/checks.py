@@ -6,7 +6,8 @@ how often the pair occurred when it was merged: the first line that differs is t
 went another way. (The taylorswift milestone leaves the counts out: replaying 256 merges on the
 whole text would double its time; its "first merge" key has the first pair's count.)
 """
-import importlib
+import re
+import sys
 
 from grader.checks import check
 
@@ -14,6 +15,69 @@ TOY = "aaabdaaabac"  # Wikipedia's byte-pair encoding example
 TOY_MERGES = {(97, 97): 256, (256, 97): 257, (257, 98): 258}  # what 3 merges of TOY give
 UNICODE_TEXT = "Ünïcödé! 🅤🅝🅘🅒🅞🅓🅔‽ 🇺‌🇳‌🇮‌🇨‌🇴‌🇩‌🇪! 😄 The very name strikes fear and awe into the hearts of programmers."
 MIXED = "héllo wörld! naïve café, 你好世界 👋🏽 — ünïcode ünïcode ünïcode ok ok"
+
+
+def _count_into(ids: list[int], counts: dict | None = None) -> dict:
+    """The checks' own pair counter (never your get_stats: only the exercise under test is yours)."""
+    counts = {} if counts is None else counts
+    for pair in zip(ids, ids[1:]):
+        counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _pair_counts(ids: list[int]) -> dict:
+    return _count_into(ids)
+
+
+def _merged(ids: list[int], pair: tuple, idx: int) -> list[int]:
+    """The checks' own merge (never yours)."""
+    out, i = [], 0
+    while i < len(ids):
+        if i < len(ids) - 1 and (ids[i], ids[i + 1]) == tuple(pair):
+            out.append(idx)
+            i += 2
+        else:
+            out.append(ids[i])
+            i += 1
+    return out
+
+
+def _encoded(text: str, merges: dict) -> list[int]:
+    """The checks' own encode: the merges applied by rank."""
+    ids = list(text.encode("utf-8"))
+    while len(ids) >= 2:
+        ranked = [p for p in _pair_counts(ids) if p in merges]
+        if not ranked:
+            break
+        pair = min(ranked, key=merges.get)
+        ids = _merged(ids, pair, merges[pair])
+    return ids
+
+
+def _encode_ordinary(text: str, merges: dict, pattern: str | None = None) -> list[int]:
+    """The checks' own encode_ordinary: every chunk of the split encoded on its own. The pattern is
+    yours (split.py's GPT4_SPLIT_PATTERN when none is given): the patterns are split's exercise."""
+    if pattern is None:
+        pattern = sys.modules["split"].GPT4_SPLIT_PATTERN
+    return [i for chunk in re.findall(pattern, text) for i in _encoded(chunk, merges)]
+
+
+HELPERS = {"get_stats": _count_into, "merge": _merged, "encode": _encoded, "encode_ordinary": _encode_ordinary}
+SET_MODULES = ("stats", "merge", "train", "encode", "decode", "split", "special")
+
+
+def own_helpers(m, *names: str) -> None:
+    """Make the module under test (and the earlier modules it imports) call the checks' own helpers
+    for the earlier exercises (get_stats, merge, encode, encode_ordinary): each exercise is graded on
+    its own code alone, so a finished train.py is graded while stats.py is unfinished, and a bug in
+    stats.py is not charged to train.py. The function under test itself is never replaced."""
+    mods = [sys.modules[n] for n in SET_MODULES if n in sys.modules] + [m]
+    for name in names:
+        for mod in mods:
+            f = getattr(mod, name, None)
+            if f is None or (mod is m and getattr(f, "__globals__", None) is vars(m)):
+                continue
+            setattr(mod, name, HELPERS[name])
 
 
 def byte_vocab() -> dict[int, bytes]:
@@ -31,15 +95,13 @@ def spelled(merges: dict) -> dict:
 def show_merges(text: str, merges: dict, counts: bool = True) -> list[str]:
     """One line per merge: 'rank r: (a, b) -> id b'..', count c', replaying the merges on the text's
     bytes to count each pair at the moment it was merged."""
-    get_stats = importlib.import_module("stats").get_stats
-    merge = importlib.import_module("merge").merge
     table = spelled(merges)
     ids, lines = list(text.encode("utf-8")), []
     for rank, (pair, idx) in enumerate(merges.items()):
         line = f"rank {rank}: {tuple(pair)} -> {idx} {table.get(idx)!r}"
         if counts:
-            line += f", count {get_stats(ids).get(pair, 0)}"
-            ids = merge(ids, pair, idx)
+            line += f", count {_pair_counts(ids).get(tuple(pair), 0)}"
+            ids = _merged(ids, pair, idx)
         lines.append(line)
     return lines
 
@@ -49,7 +111,7 @@ def first_merge(text: str, merges: dict) -> str | None:
     if not merges:
         return None
     pair = next(iter(merges))
-    count = importlib.import_module("stats").get_stats(list(text.encode("utf-8"))).get(pair, 0)
+    count = _pair_counts(list(text.encode("utf-8"))).get(tuple(pair), 0)
     return f"pair {tuple(pair)} {spelled(merges).get(merges[pair])!r}, count {count}, rank 0"
 
 
@@ -105,12 +167,13 @@ def merge_overlap(m):
             "merge([97, 97, 97, 97, 97], (97, 97), 256)": str(m.merge([97, 97, 97, 97, 97], (97, 97), 256))}
 
 
-@check("merge", "the pair at the very start and the very end; the last id is kept; the input is not changed")
+@check("merge", "the pair at the very start and the very end; the last id is kept, even when it is pair[0]; the input is not changed")
 def merge_ends(m):
     ids = [1, 2, 3, 1, 2]
     out = m.merge(ids, (1, 2), 300)
     return {"merge([1, 2, 3, 1, 2], (1, 2), 300)": str(out), "merge([3, 1, 2, 4], (1, 2), 300)": str(m.merge([3, 1, 2, 4], (1, 2), 300)),
-            "merge([1, 2, 3], (2, 9), 300)": str(m.merge([1, 2, 3], (2, 9), 300)), "merge([], (1, 2), 300)": str(m.merge([], (1, 2), 300)),
+            "merge([1, 2, 3], (2, 9), 300)": str(m.merge([1, 2, 3], (2, 9), 300)),
+            "merge([1, 2, 1], (1, 2), 300) (ends with pair[0])": str(m.merge([1, 2, 1], (1, 2), 300)), "merge([], (1, 2), 300)": str(m.merge([], (1, 2), 300)),
             "ids unchanged after the call": ids == [1, 2, 3, 1, 2]}
 
 
@@ -124,6 +187,7 @@ def merge_random(m, ctx):
 
 @check("train", "the toy example 'aaabdaaabac', 3 merges (vocab_size 259): merges and vocab", points=3)
 def train_toy(m):
+    own_helpers(m, 'get_stats', 'merge')
     merges, vocab = m.train(TOY, 256 + 3)
     return {"merges": show_merges(TOY, merges), "first merge": first_merge(TOY, merges),
             "len(vocab)": len(vocab), "vocab[256:]": show_vocab(vocab)}
@@ -131,6 +195,7 @@ def train_toy(m):
 
 @check("train", "ties go to the pair seen first (max(stats, key=stats.get)): 'cdabcdab', 3 merges", points=2)
 def train_ties(m):
+    own_helpers(m, 'get_stats', 'merge')
     text = "cdabcdab"  # cd, da and ab all occur twice: the first merge must be the first seen, (99, 100)
     merges, vocab = m.train(text, 256 + 3)
     return {"merges": show_merges(text, merges), "first merge": first_merge(text, merges)}
@@ -138,6 +203,7 @@ def train_ties(m):
 
 @check("train", "UTF-8 text with accents and emoji, 20 merges: merges, and vocab[idx] = vocab[p0] + vocab[p1]", points=2)
 def train_unicode(m):
+    own_helpers(m, 'get_stats', 'merge')
     merges, vocab = m.train(MIXED, 256 + 20)
     return {"merges": show_merges(MIXED, merges), "vocab[256:]": show_vocab(vocab),
             "vocab[0..255] are the single bytes": all(vocab.get(i) == bytes([i]) for i in range(256))}
@@ -146,6 +212,7 @@ def train_unicode(m):
 @check("train", "milestone: BPE on taylorswift.txt up to vocab_size 512, merge for merge like the reference",
        points=3, data=["taylorswift.txt"], milestone=True, timeout=60)
 def train_taylorswift(m, ctx):
+    own_helpers(m, 'get_stats', 'merge')
     text = ctx.data("taylorswift.txt").read_text(encoding="utf-8")
     ctx.progress(0.0, "training 256 merges (about 10 s)")
     merges, vocab = m.train(text, 512)
@@ -160,11 +227,13 @@ def train_taylorswift(m, ctx):
 
 @check("encode", "encode('aaabdaaabac') with the toy merges", points=2)
 def encode_toy(m):
+    own_helpers(m, 'get_stats', 'merge')
     return {"encode('aaabdaaabac')": str(m.encode(TOY, dict(TOY_MERGES)))}
 
 
 @check("encode", "merges are applied by rank (lowest merge id first), not by position or frequency", points=3)
 def encode_by_rank(m):
+    own_helpers(m, 'get_stats', 'merge')
     merges = {(98, 99): 256, (97, 98): 257}      # 'bc' was learned before 'ab'
     merges2 = {(120, 121): 256, (97, 97): 257}   # 'xy' was learned first, though 'aa' is more frequent
     return {"encode('abc')  (expected [97, 256]: 'bc' first)": str(m.encode("abc", merges)),
@@ -174,6 +243,7 @@ def encode_by_rank(m):
 
 @check("encode", "edge cases: the empty string, one character, two bytes that merge, text with no merges")
 def encode_edges(m):
+    own_helpers(m, 'get_stats', 'merge')
     merges = dict(TOY_MERGES)
     return {"encode('')": str(m.encode("", merges)), "encode('a')": str(m.encode("a", merges)),
             "encode('aa')": str(m.encode("aa", merges)), "encode('xyz')": str(m.encode("xyz", merges)),
@@ -182,6 +252,7 @@ def encode_edges(m):
 
 @check("encode", "chains of merges on seeded random text over 'ab ': merges learned on other text", points=2)
 def encode_random(m, ctx):
+    own_helpers(m, 'get_stats', 'merge')
     merges = {(97, 98): 256, (256, 32): 257, (98, 97): 258, (256, 256): 259, (97, 97): 260, (32, 258): 261,
               (257, 259): 262}
     text = "".join(ctx.random.choice("ab ") for _ in range(200))
@@ -241,16 +312,19 @@ SPLIT_TEXTS = {
 
 @check("split", "GPT2_SPLIT_PATTERN: contractions, letters, numbers, punctuation and whitespace runs", points=3)
 def split_gpt2(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode')
     return {name: chunks(m.split(text, m.GPT2_SPLIT_PATTERN)) for name, text in SPLIT_TEXTS.items()}
 
 
 @check("split", "GPT4_SPLIT_PATTERN: case-insensitive contractions, numbers of 1-3 digits, newlines", points=3)
 def split_gpt4(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode')
     return {name: chunks(m.split(text, m.GPT4_SPLIT_PATTERN)) for name, text in SPLIT_TEXTS.items()}
 
 
 @check("split", "split's default pattern is GPT-4's, and the chunks join back to the text")
 def split_default(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode')
     text = SPLIT_TEXTS["whitespace runs"] + SPLIT_TEXTS["numbers"]
     parts = m.split(text)
     return {"''.join(chunks) == text": "".join(parts) == text, "split(text)": chunks(parts)}
@@ -259,6 +333,7 @@ def split_default(m):
 @check("split", "train_regex: counts summed over chunks, merges never cross a chunk boundary (GPT-2 pattern, 8 merges)",
        points=3)
 def split_train(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode')
     text = "the cat, the hat. the theme! then thee? " * 3 + "the thermometer"
     merges, vocab = m.train_regex(text, 256 + 8, m.GPT2_SPLIT_PATTERN)
     return {"a token spans a chunk boundary": any(b"e " in vocab[i] or b"t " in vocab[i] for i in merges.values()),
@@ -267,6 +342,7 @@ def split_train(m):
 
 @check("split", "encode_ordinary: every chunk encoded on its own, then concatenated", points=2)
 def split_encode_ordinary(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode')
     merges = {(101, 32): 256, (32, 116): 257, (257, 104): 258, (258, 101): 259}  # 'e ', ' t', ' th', ' the'
     text = "the theme: be the best tee"
     return {"GPT-2": m.encode_ordinary(text, merges, m.GPT2_SPLIT_PATTERN),
@@ -289,6 +365,7 @@ def _attempt(f):
 
 @check("special", "allowed_special='all': every special token becomes its id", points=2)
 def special_all(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     text = "hello world<|endoftext|>hello<|fim_prefix|> world"
     return {"encode(text, allowed_special='all')": m.encode(text, SMALL_MERGES, SPECIAL, allowed_special="all"),
             "special token at the start": m.encode("<|endoftext|>hello", SMALL_MERGES, SPECIAL, allowed_special="all")}
@@ -296,6 +373,7 @@ def special_all(m):
 
 @check("special", "allowed_special='none': special tokens are encoded as ordinary text", points=2)
 def special_none(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     text = "hello<|endoftext|>"
     return {"encode(text, allowed_special='none')": m.encode(text, SMALL_MERGES, SPECIAL, allowed_special="none")}
 
@@ -303,6 +381,7 @@ def special_none(m):
 @check("special", "allowed_special='none_raise' (the default): an error if the text holds a special token, "
        "plain encoding if not", points=2)
 def special_none_raise(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     def raises(f):
         try:
             f()
@@ -317,6 +396,7 @@ def special_none_raise(m):
 
 @check("special", "allowed_special as a set: only the special tokens in the set become ids", points=2)
 def special_set(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     text = "hello<|endoftext|> world<|fim_prefix|>"
     return {"allowed_special={'<|endoftext|>'}": m.encode(text, SMALL_MERGES, SPECIAL, allowed_special={"<|endoftext|>"}),
             "allowed_special=set()": m.encode(text, SMALL_MERGES, SPECIAL, allowed_special=set())}
@@ -324,6 +404,7 @@ def special_set(m):
 
 @check("special", "decode with special tokens; round trips of '', emoji and non-ASCII text", points=2)
 def special_decode(m):
+    own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     vocab = byte_vocab()
     for (p0, p1), idx in SMALL_MERGES.items():
         vocab[idx] = vocab[p0] + vocab[p1]

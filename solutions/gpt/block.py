@@ -18,7 +18,7 @@ class Block(nn.Module):
         # n_embd: embedding dimension, n_head: the number of heads we'd like
         super().__init__()
         head_size = n_embd // n_head
-        # BEGIN SOLUTION: in this order: self.sa (n_head heads of head_size), self.ffwd, self.ln1, self.ln2 (your LayerNorm1d of n_embd)
+        # BEGIN SOLUTION: self.sa (n_head heads of head_size), self.ffwd, self.ln1, self.ln2 (your LayerNorm1d of n_embd, or nn.LayerNorm)
         self.sa = MultiHeadAttention(n_head, head_size, n_embd, block_size, dropout)
         self.ffwd = FeedForward(n_embd, dropout)
         self.ln1 = LayerNorm1d(n_embd)

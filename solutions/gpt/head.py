@@ -17,7 +17,7 @@ class Head(nn.Module):
 
     def __init__(self, head_size: int, n_embd: int, block_size: int, dropout: float = 0.0):
         super().__init__()
-        # BEGIN SOLUTION: self.key, self.query, self.value = nn.Linear(n_embd, head_size, bias=False), created in this order; register_buffer('tril', lower-triangular ones of block_size x block_size); self.dropout = nn.Dropout(dropout)
+        # BEGIN SOLUTION: self.key, self.query, self.value = nn.Linear(n_embd, head_size, bias=False); register_buffer('tril', lower-triangular ones of block_size x block_size); self.dropout = nn.Dropout(dropout)
         self.key = nn.Linear(n_embd, head_size, bias=False)
         self.query = nn.Linear(n_embd, head_size, bias=False)
         self.value = nn.Linear(n_embd, head_size, bias=False)
