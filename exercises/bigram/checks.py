@@ -62,6 +62,13 @@ def _random_P(ctx, end=0.15):
     return P / P.sum(1, keepdim=True)
 
 
+def _shuffled_stoi(ctx):
+    """A vocabulary other than the lecture's: '.' at 0, the letters at seeded places."""
+    letters = list(ALPHABET[1:])
+    ctx.random.shuffle(letters)
+    return {'.': 0, **{c: i + 1 for i, c in enumerate(letters)}}
+
+
 def _sibling(name):
     """Another module of this set, from the same folder as the exercise under test."""
     return importlib.import_module(name)
@@ -98,6 +105,11 @@ def counts_three(m):
     return {"N": N}
 
 
+@check("counts", "stoi is a parameter: N for ['emma', 'olivia', 'ava'] with the letters numbered in a seeded order")
+def counts_other_stoi(m, ctx):
+    return {"N": m.count_bigrams(list(THREE), _shuffled_stoi(ctx))}
+
+
 @check("counts", "N for 25 seeded names: the number of bigrams, how names start (N[0]) and end (N[:, 0])", points=2)
 def counts_seeded(m, ctx):
     N = m.count_bigrams(_names(ctx, 25), dict(STOI))
@@ -110,9 +122,9 @@ def counts_seeded(m, ctx):
 @check("normalize", "P for a seeded 27x27 count matrix with k=1: each row sums to 1, N is left unchanged", points=2)
 def normalize_seeded(m, ctx):
     N = _random_counts(ctx)
-    before = N.clone()
     P = m.normalize(N, 1)
-    return {"P": P, "P.sum(1) (each row's sum)": P.sum(1), "N unchanged": torch.equal(N, before)}
+    # N itself, after the call: the parent compares it with the reference's (which leaves N alone)
+    return {"P": P, "P.sum(1) (each row's sum)": P.sum(1), "N after the call (must be unchanged)": N.clone()}
 
 
 @check("normalize", "P with k=0 (no smoothing: a zero count stays a zero probability) and with k=10")
@@ -126,9 +138,15 @@ def normalize_three(m):
     N = _counts(THREE)
     seen = N.sum(1) > 0
     P = m.normalize(N, 1)
-    unseen_uniform = bool(torch.allclose(P[~seen], torch.full_like(P[~seen], 1 / 27)))
     return {"P[rows that occur]": P[seen], "P.sum(1) of those rows": P[seen].sum(1),
-            "rows never seen are uniform (1/27)": unseen_uniform}
+            "P[rows never seen] (uniform: 1/27 each)": P[~seen]}
+
+
+@check("normalize", "N is a parameter of any shape: a seeded 6x9 count matrix (not square) with k=2, and N after the call")
+def normalize_rect(m, ctx):
+    N = torch.randint(0, 9, (6, 9), generator=ctx.generator(4), dtype=torch.int32)
+    P = m.normalize(N, 2)
+    return {"P": P, "N after the call (must be unchanged)": N.clone()}
 
 
 # ---- nll ------------------------------------------------------------------------------------------
@@ -167,6 +185,15 @@ def nll_milestone(m, ctx):
     return {"N.sum() (bigrams in names.txt)": N.sum().item(), "average NLL": loss.item()}
 
 
+@check("nll", "stoi is a parameter: average NLL of 'andrejq' and 'emma' with the letters numbered in a seeded order, "
+       "and P.grad", rtol=1e-4, atol=1e-5)
+def nll_other_stoi(m, ctx):
+    P = _random_P(ctx).requires_grad_(True)
+    loss = m.average_nll(["andrejq", "emma"], P, _shuffled_stoi(ctx))
+    ctx.backward(loss)
+    return {"loss": loss.item(), **grads(P=P)}
+
+
 # ---- sample ---------------------------------------------------------------------------------------
 
 @check("sample", "5 names from a seeded P with g = torch.Generator().manual_seed(2147483647), and g's next draw", points=2)
@@ -181,6 +208,13 @@ def sample_three(m):
     N = (_counts(THREE) + 1).float()
     g = torch.Generator().manual_seed(SEED)
     return {"names": m.sample_names(N / N.sum(1, keepdim=True), dict(ITOS), 6, g)}
+
+
+@check("sample", "itos and g are parameters: 4 names with the letters numbered in a seeded order, g seeded with 42")
+def sample_other_itos(m, ctx):
+    itos = {i: c for c, i in _shuffled_stoi(ctx).items()}
+    g = torch.Generator().manual_seed(42)
+    return {"names": m.sample_names(_random_P(ctx), itos, 4, g)}
 
 
 @check("sample", "a P where every letter is followed by '.': 8 one-letter names")
@@ -203,6 +237,12 @@ def onehot_emma(m):
 @check("onehot", "xs and ys for 30 seeded names")
 def onehot_seeded(m, ctx):
     xs, ys = m.training_set(_names(ctx, 30), dict(STOI))
+    return {"xs": xs, "ys": ys}
+
+
+@check("onehot", "stoi is a parameter: xs and ys for 'emma' and 'ava' with the letters numbered in a seeded order")
+def onehot_other_stoi(m, ctx):
+    xs, ys = m.training_set(["emma", "ava"], _shuffled_stoi(ctx))
     return {"xs": xs, "ys": ys}
 
 
@@ -258,6 +298,17 @@ def neural_forward_seeded(m, ctx):
     return {"probs": probs, **grads(W=W)}
 
 
+@check("neural", "W is a parameter: probs and loss for 6 one-hot inputs and a 27x10 W (not square), and W.grad",
+       rtol=1e-4, atol=1e-5)
+def neural_rect(m, ctx):
+    xenc = F.one_hot(torch.randint(0, 27, (6,), generator=ctx.generator(1)), num_classes=27).float()
+    W = ctx.randn(27, 10, requires_grad=True)
+    probs = m.forward(xenc, W)
+    loss = m.loss_fn(probs, torch.randint(0, 10, (6,), generator=ctx.generator(2)), W)
+    ctx.backward(loss)
+    return {"probs": probs.detach().clone(), "loss": loss.item(), **grads(W=W)}
+
+
 @check("neural", "loss for .emma. with the lecture's W (its NLL is 3.7693, plus the regularization), and W.grad",
        points=2, rtol=1e-4, atol=1e-5)
 def neural_loss_emma(m, ctx):
@@ -284,6 +335,22 @@ def descent_once(m, ctx):
     W = ctx.randn(27, 27, requires_grad=True)
     m.step(W, _check_loss(_softmax_rows(xenc, W), ys, W), 50)
     return {"W after the step": W.detach().clone(), **grads(W=W)}
+
+
+@check("descent", "lr and W are parameters: one step at lr=10 and one at lr=50 from the same non-square W (5x8); "
+       "W after each, and whether changing lr changes the step", points=2)
+def descent_lr(m, ctx):
+    X, T = ctx.randn(4, 5, offset=1), ctx.randn(4, 8, offset=2)
+    out = {}
+    for lr in (10, 50):
+        W = (0.1 * ctx.randn(5, 8, offset=3)).requires_grad_(True)
+        m.step(W, ((X @ W - T) ** 2).mean(), lr)
+        out[f"W after a step at lr={lr}"] = W.detach().clone()
+        out[f"W.grad (lr={lr})"] = W.grad
+    # a hint for the student (the W's above are what is judged, in the parent)
+    moved = [(out[f"W after a step at lr={lr}"] - 0.1 * ctx.randn(5, 8, offset=3)).abs().sum().item() for lr in (10, 50)]
+    out["changing lr changes the step"] = abs(moved[0] - moved[1]) > 1e-6
+    return out
 
 
 @check("descent", "the training loop: 4 iterations of forward, loss, step (lr=50) from the lecture's W", points=2, rtol=1e-4, atol=1e-5)

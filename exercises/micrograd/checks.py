@@ -205,8 +205,95 @@ def div(m, ctx):
     c = a / b
     _tree_backprop(c, g)
     num = numeric_grad(lambda v: (m.Value(v[0]) / m.Value(v[1])).data * g, [xa, xb])
+    # b ** -1 on its own: if it is right while b.grad above is wrong, the bug is in __truediv__,
+    # not in __pow__ (this key tells the two apart)
+    b2 = m.Value(xb)
+    r = b2 ** -1
+    _tree_backprop(r, g)
     return {"c.data": c.data, "a.grad": a.grad, "b.grad": b.grad,
-            "a.grad and b.grad agree with central differences": _agrees([a.grad, b.grad], num)}
+            "a.grad and b.grad agree with central differences": _agrees([a.grad, b.grad], num),
+            "b.grad for b ** -1 alone (__pow__, not __truediv__)": b2.grad}
+
+
+def _reaches(out, leaf) -> bool:
+    """Is `leaf` in the graph of `out` (reachable through _prev)? The check's own walk, no recursion."""
+    seen, stack = set(), [out]
+    while stack:
+        v = stack.pop()
+        if v is leaf:
+            return True
+        if id(v) not in seen:
+            seen.add(id(v))
+            stack.extend(v._prev)
+    return False
+
+
+def _full_backprop(out):
+    """The check's own backward pass (topological order, then every _backward in reverse), so the
+    value checks need nothing from backward.py. It follows _prev: a node built without its
+    children passes no gradient on."""
+    topo, seen, stack = [], set(), [(out, False)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            topo.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((c, False) for c in v._prev)
+    out.grad = 1.0
+    for v in reversed(topo):
+        v._backward()
+
+
+@check("value", "the graph every operation builds: exp, tanh, relu and ** have the input as their only child and "
+       "their op ('exp', 'tanh', 'ReLU', '**3'); -a, a - b, a / b, 2.0 - a, 2.0 / a, 2.0 + a and 3.0 * a "
+       "reach their inputs through _prev", points=2)
+def graph_structure(m, ctx):
+    res = {}
+    for name, make in (("a.exp()", lambda a: a.exp()), ("a.tanh()", lambda a: a.tanh()),
+                       ("a.relu()", lambda a: a.relu()), ("a ** 3", lambda a: a ** 3)):
+        a = m.Value(abs(_num(ctx.random)))
+        c = make(a)
+        res[f"children of {name}"] = _datas(c._prev)
+        res[f"a is the child of {name}"] = any(v is a for v in c._prev)
+        res[f"op of {name}"] = c._op
+    a, b = m.Value(_num(ctx.random)), m.Value(_num(ctx.random, 0.5, 3.0))
+    for name, make, leaves in (("-a", lambda: -a, "a"), ("a - b", lambda: a - b, "ab"),
+                               ("a / b", lambda: a / b, "ab"), ("2.0 - a", lambda: 2.0 - a, "a"),
+                               ("2.0 / b", lambda: 2.0 / b, "b"), ("2.0 + a", lambda: 2.0 + a, "a"),
+                               ("3.0 * a", lambda: 3.0 * a, "a")):
+        out = make()
+        for label in leaves:
+            res[f"{label} is in the graph of {name}"] = _reaches(out, {"a": a, "b": b}[label])
+    return res
+
+
+@check("value", "f = (a.exp() * b).tanh() + (a - b)**2 / b - (-a).relu() + (2.0 / b).exp(), backpropagated through "
+       "the whole graph (the check's own topological order): the gradient reaching each use of a and b, and their "
+       "sums against central differences", points=2)
+def every_op_backprop(m, ctx):
+    xa, xb = _num(ctx.random, -1.5, 1.5), _num(ctx.random, 0.5, 2.0)
+
+    def f(A, B):
+        return (A().exp() * B()).tanh() + (A() - B())**2 / B() - (-A()).relu() + (2.0 / B()).exp()
+    uses = {"a": [], "b": []}
+
+    def leaf(name, x):
+        def make():
+            v = m.Value(x)
+            uses[name].append(v)
+            return v
+        return make
+    # every use of a and b is its own leaf: the graph is a tree, so the order of the _backward calls
+    # cannot matter, and each leaf's gradient says which operation lost it
+    out = f(leaf("a", xa), leaf("b", xb))
+    _full_backprop(out)
+    ga, gb = sum(v.grad for v in uses["a"]), sum(v.grad for v in uses["b"])
+    num = numeric_grad(lambda v: f(lambda: m.Value(v[0]), lambda: m.Value(v[1])).data, [xa, xb])
+    return {"f.data": out.data, "grad of each use of a (exp, -, neg.relu)": [v.grad for v in uses["a"]],
+            "grad of each use of b (*, -, /, 2.0 / b)": [v.grad for v in uses["b"]],
+            "d f / d a and d f / d b agree with central differences": _agrees([ga, gb], num)}
 
 
 @check("value", "2.0 + a and 3.0 * a: a number on the left needs __radd__ / __rmul__")
@@ -579,6 +666,33 @@ def mlp_forward_backward(m, ctx):
             "grads agree with central differences": _agrees(grads, num)}
 
 
+@check("nn", "sizes are parameters: Neuron(5), Layer(2, 3) and MLP(2, [3, 5, 1]) (layers of unequal widths) with "
+       "weights set by the check: structure, output and every gradient", points=2)
+def unequal_sizes(m, ctx):
+    res = {}
+    n5 = m.Neuron(5)
+    _set_weights(n5, ctx.random)
+    x5 = [_num(ctx.random) for _ in range(5)]
+    res["Neuron(5)(x).data"] = n5(x5).data
+    res["Neuron(5): number of parameters"] = len(n5.parameters())
+    layer = m.Layer(2, 3)
+    _set_weights(layer, ctx.random)
+    res["Layer(2, 3)(x) data"] = [o.data for o in layer([0.5, -1.5])]
+    net = m.MLP(2, [3, 5, 1])
+    _set_weights(net, ctx.random)
+    x = [_num(ctx.random), _num(ctx.random)]
+    out = net(x)
+    out.backward()
+    neurons = [nr for lyr in net.layers for nr in lyr.neurons]
+    res.update({"MLP(2, [3, 5, 1]): neurons per layer": [len(lyr.neurons) for lyr in net.layers],
+                "MLP(2, [3, 5, 1]): inputs per neuron, by layer": [len(lyr.neurons[0].w) for lyr in net.layers],
+                "MLP(2, [3, 5, 1]): number of parameters": len(net.parameters()),
+                "MLP(2, [3, 5, 1])(x).data": out.data,
+                "MLP(2, [3, 5, 1]) grads (layer by layer, neuron by neuron, w then b)":
+                    [g for nr in neurons for g in _neuron_grads(nr)]})
+    return res
+
+
 # ---- train.py: the training loop ---------------------------------------------------------------
 
 def _model(m, rnd):
@@ -608,9 +722,8 @@ def _quiet_gc(fn):
 @check("train", "the loss alone (lr=0.0, one step): sum over the 4 examples of (ypred - ygt)**2; the weights stay put")
 def initial_loss(m, ctx):
     model = _model(m, ctx.random)
-    before = _params(model)
     losses = _quiet_gc(lambda: m.train(model, XS, YS, steps=1, lr=0.0))
-    return {"losses": losses, "weights unchanged": _params(model) == before}
+    return {"losses": losses, "weights after the step (lr=0.0: unchanged)": _params(model)}
 
 
 @check("train", "one step at lr=0.1: the loss, and every weight after p.data += -lr * p.grad")
@@ -631,6 +744,34 @@ def lecture_cell(m, ctx):
     falls = _floats(both) and all(b < a for a, b in zip(both, both[1:]))
     return {"losses of the 1st run": first, "weights after the 1st run": after_first,
             "losses of the 2nd run": second, "the loss falls at every step": falls}
+
+
+# three examples of two inputs, not the lecture's four of three
+XS2 = [[0.5, -1.0], [-1.5, 2.0], [1.0, 1.0]]
+YS2 = [-1.0, 1.0, 0.5]
+
+
+def _small_model(m, rnd):
+    MLP = _sibling(m, "nn", "MLP")
+    model = MLP(2, [3, 1])
+    _set_weights(model, rnd)
+    return model
+
+
+@check("train", "every argument counts: MLP(2, [3, 1]) on 3 other examples (xs, ys), 3 steps at lr=0.05 and at "
+       "lr=0.2 from the same weights; the losses and weights of both runs", points=2)
+def other_data_and_lr(m, ctx):
+    state = ctx.random.getstate()
+    model = _small_model(m, ctx.random)
+    slow = _quiet_gc(lambda: m.train(model, XS2, YS2, steps=3, lr=0.05))
+    ctx.random.setstate(state)
+    model2 = _small_model(m, ctx.random)
+    fast = _quiet_gc(lambda: m.train(model2, XS2, YS2, steps=3, lr=0.2))
+    w_slow, w_fast = _params(model), _params(model2)
+    return {"losses at lr=0.05": slow, "weights after 3 steps at lr=0.05": w_slow,
+            "losses at lr=0.2": fast, "weights after 3 steps at lr=0.2": w_fast,
+            # a hint for the student; the weights above are what is judged (in the parent)
+            "changing lr changes the step": max((abs(x - y) for x, y in zip(w_slow, w_fast)), default=0.0) > 1e-9}
 
 
 LECTURE_LAST_LOSS = 0.0018  # the lecture notebook's last training cell ends at loss 0.00179 (ypred ~ +-0.97..0.99)

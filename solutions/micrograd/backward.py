@@ -5,6 +5,8 @@
 Your graph can be deep: a loop of 10,000 operations builds a chain 10,000 nodes long, and
 a recursive depth-first search would need 10,000 nested calls (Python stops at about 1,000).
 Build the order with a loop and a stack of your own instead.
+
+Departure from the lecture: its build_topo is recursive, which fails on 10,000-deep graphs; here it must not recurse.
 """
 
 
