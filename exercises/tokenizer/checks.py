@@ -363,12 +363,14 @@ def _attempt(f):
         return f"raised {type(e).__name__}"
 
 
-@check("special", "allowed_special='all': every special token becomes its id", points=2)
+@check("special", "allowed_special='all': every special token becomes its id; the pattern argument is used", points=2)
 def special_all(m):
     own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     text = "hello world<|endoftext|>hello<|fim_prefix|> world"
     return {"encode(text, allowed_special='all')": m.encode(text, SMALL_MERGES, SPECIAL, allowed_special="all"),
-            "special token at the start": m.encode("<|endoftext|>hello", SMALL_MERGES, SPECIAL, allowed_special="all")}
+            "special token at the start": m.encode("<|endoftext|>hello", SMALL_MERGES, SPECIAL, allowed_special="all"),
+            "with pattern=r'\\s+|\\S+' (the ordinary text is split by the pattern given)":
+            m.encode(text, SMALL_MERGES, SPECIAL, allowed_special="all", pattern=r"\s+|\S+")}
 
 
 @check("special", "allowed_special='none': special tokens are encoded as ordinary text", points=2)

@@ -38,12 +38,13 @@ def emb_init(m):
     return {"weight": emb.weight, "parameters()": [shape(p) for p in emb.parameters()]}
 
 
-@check("embedding", "a batch of contexts (4, 8) looks up (4, 8, 10), kept in .out; weight.grad adds up repeated characters", points=2)
+@check("embedding", "Embedding(11, 3): a batch of contexts (4, 8) looks up (4, 8, 3), kept in .out; "
+       "weight.grad adds up repeated characters", points=2)
 def emb_lookup(m, ctx):
     torch.manual_seed(42)
-    emb = m.Embedding(27, 10)
+    emb = m.Embedding(11, 3)
     emb.weight.requires_grad_()
-    Xb, _ = contexts(ctx, 4)
+    Xb, _ = contexts(ctx, 4, vocab_size=11)
     out = emb(Xb)
     ctx.backward(out)
     return {"out": out.detach(), "self.out is the output": kept(emb, out), **grads(weight=emb.weight)}
@@ -166,7 +167,8 @@ def flat(t):
     return t.detach().reshape(-1) if isinstance(t, torch.Tensor) else t
 
 
-@check("layers", "Linear on 3-D input (4, 4, 20) @ (20, 8) after torch.manual_seed(42), then Tanh; gradients", points=1)
+@check("layers", "Linear on 3-D input (4, 4, 20) @ (20, 8) after torch.manual_seed(42), then Tanh; gradients; "
+       "and Linear(20, 5, bias=False): no bias", points=1)
 def linear_tanh_3d(m, ctx):
     torch.manual_seed(42)
     lin = m.Linear(20, 8)
@@ -176,8 +178,13 @@ def linear_tanh_3d(m, ctx):
     x = ctx.randn(4, 4, 20, requires_grad=True)
     out = act(lin(x))
     ctx.backward(out)
+    torch.manual_seed(42)
+    nobias = m.Linear(20, 5, bias=False)
+    with torch.no_grad():
+        out2 = nobias(x)
     return {"out": out.detach(), "Linear's .out shape": shape(getattr(lin, "out", None)),
-            **grads(x=x, weight=lin.weight, bias=lin.bias)}
+            **grads(x=x, weight=lin.weight, bias=lin.bias),
+            "Linear(20, 5, bias=False): out": out2, "Linear(20, 5, bias=False): parameters()": [shape(p) for p in nobias.parameters()]}
 
 
 @check("layers", "BatchNorm1d on 2-D input (32, 6): statistics over dim 0, as in part 3", points=1)
@@ -203,9 +210,10 @@ def bn_3d(m, ctx):
             "running_var": flat(bn.running_var)}
 
 
-@check("layers", "BatchNorm1d eval mode on 3-D input, after two training batches: normalizes with the running stats", points=1)
+@check("layers", "BatchNorm1d(6, eps=1e-2, momentum=0.5) eval mode on 3-D input, after two training batches: "
+       "normalizes with the running stats", points=1)
 def bn_3d_eval(m, ctx):
-    bn = m.BatchNorm1d(6)
+    bn = m.BatchNorm1d(6, eps=1e-2, momentum=0.5)
     for i in range(2):
         bn(bn_input(ctx, 8, 2, 6, offset=i))
     bn.training = False
@@ -216,7 +224,22 @@ def bn_3d_eval(m, ctx):
 
 # ---- model: the hierarchical network --------------------------------------------------------------
 
-SMALL = dict(vocab_size=27, n_embd=4, n_hidden=6)
+SMALL = dict(vocab_size=13, n_embd=4, n_hidden=6)
+
+
+def set_by_role(model, ctx):
+    """Set every parameter from a generator seeded by its role (layer index, position in that layer's
+    parameters()), so a forward check does not depend on the order the weights were drawn in."""
+    with torch.no_grad():
+        for i, layer in enumerate(model.layers):
+            for j, p in enumerate(layer.parameters()):
+                g = torch.Generator().manual_seed((ctx.seed * 31 + 1009 * i + j) % 2**31)
+                v = torch.randn(p.shape, generator=g)
+                if p.dim() == 2 and i > 0:
+                    v = v / p.shape[0] ** 0.5          # Linear: (fan_in, fan_out)
+                elif p.dim() == 1:
+                    v = (1 + 0.3 * v) if (type(layer).__name__ == "BatchNorm1d" and j == 0) else 0.3 * v
+                p.copy_(v)
 
 
 @check("model", "the layers in order and the parameter counts: 76579 (n_embd 24, n_hidden 128) and 22397 (10, 68)", points=2)
@@ -239,8 +262,8 @@ def model_shapes(m, ctx):
             "logits.shape": shape(logits)}
 
 
-@check("model", "init after torch.manual_seed(42): the embedding table, the first Linear weight, "
-       "and the output layer scaled by 0.1", points=2)
+@check("model", "init after torch.manual_seed(42) (vocab_size 13, n_embd 4, n_hidden 6): the embedding table, "
+       "the first Linear weight, and the output layer scaled by 0.1", points=2)
 def model_init(m):
     model = m.build_model(**SMALL)
     linears = [layer for layer in model.layers if type(layer).__name__ == "Linear"]
@@ -248,10 +271,12 @@ def model_init(m):
             "output layer weight": linears[-1].weight.detach(), "output layer bias": flat(linears[-1].bias)}
 
 
-@check("model", "forward: logits of a batch of 8 contexts and the gradients of the table and the first and last weights", points=2)
+@check("model", "forward (vocab_size 13, n_embd 4, n_hidden 6, every parameter set by role): logits of a batch of "
+       "8 contexts and the gradients of the table and the first and last weights", points=2)
 def model_forward(m, ctx):
     model = m.build_model(**SMALL)
-    Xb, _ = contexts(ctx, 8)
+    set_by_role(model, ctx)
+    Xb, _ = contexts(ctx, 8, vocab_size=13)
     logits = model(Xb)
     ctx.backward(logits)
     linears = [layer for layer in model.layers if type(layer).__name__ == "Linear"]
