@@ -68,6 +68,15 @@ def dataset_block_sizes(m, ctx):
     return {"X (block_size 1)": X1, "Y (block_size 1)": Y1, "X (block_size 5)": X5, "Y (block_size 5)": Y5}
 
 
+@check("dataset", "stoi is a parameter: X, Y for 'emma' and 'ava', block_size 2, letters numbered in a seeded order")
+def dataset_other_stoi(m, ctx):
+    letters = list(ALPHABET[1:])
+    ctx.random.shuffle(letters)
+    stoi = {'.': 0, **{c: i + 1 for i, c in enumerate(letters)}}
+    X, Y = m.build_dataset(["emma", "ava"], 2, stoi)
+    return {"X": X, "Y": Y}
+
+
 # ---- split ----------------------------------------------------------------------------------------
 
 @check("split", "split_words of 50 seeded names: sizes 40/5/5 and the words of each split after random.seed(42)", points=2)
@@ -118,6 +127,15 @@ def model_init(m):
     return {"shapes": {n: str(tuple(p.shape)) for n, p in zip(names, parameters)},
             "number of parameters": sum(p.nelement() for p in parameters),
             "requires_grad": [bool(p.requires_grad) for p in parameters],
+            **{n: p.detach() for n, p in zip(names, parameters)}}
+
+
+@check("model", "every size is a parameter: init_params(4, 5, 7, g, vocab_size=11) with g seeded 42: shapes and values")
+def model_init_other(m):
+    g = torch.Generator().manual_seed(42)
+    parameters = m.init_params(4, 5, 7, g, vocab_size=11)
+    names = ["C", "W1", "b1", "W2", "b2"]
+    return {"shapes": {n: str(tuple(p.shape)) for n, p in zip(names, parameters)},
             **{n: p.detach() for n, p in zip(names, parameters)}}
 
 
@@ -214,6 +232,23 @@ def train_five(m, ctx):
     losses = [m.train_step(parameters, X, Y, 0.1, g, batch_size=8) for _ in range(5)]
     return {"losses": losses, "g's next draw (one randint per step)": torch.rand(1, generator=g).item(),
             **{f"{n} after 5 steps": p.detach() for n, p in zip(["C", "W1", "b1", "W2", "b2"], parameters)}}
+
+
+@check("train", "lr and batch_size are parameters: one step at lr=0.5 and one at lr=0.05 (batch 5) from the same "
+       "parameters; the losses and the parameters after each", points=2, rtol=1e-4, atol=1e-5)
+def train_lr_batch(m, ctx):
+    X, Y = _examples(_names(ctx, 12))
+    out, moved = {}, []
+    for lr in (0.5, 0.05):
+        parameters = _params(ctx, n_hidden=10)
+        g = torch.Generator().manual_seed(SEED)
+        out[f"loss (lr={lr})"] = m.train_step(parameters, X, Y, lr, g, batch_size=5)
+        for n, p in zip(["C", "W1", "b1", "W2", "b2"], parameters):
+            out[f"{n} after the step at lr={lr}"] = p.detach().clone()
+        moved.append(sum((p.detach() - q).abs().sum().item() for p, q in zip(parameters, _params(ctx, n_hidden=10))))
+    # a hint for the student (the parameters above are what is judged, in the parent)
+    out["changing lr changes the step"] = abs(moved[0] - moved[1]) > 1e-6
+    return out
 
 
 # The milestone trains with bigger minibatches than the lecture's 32 (and a learning rate to

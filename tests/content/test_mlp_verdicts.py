@@ -64,3 +64,27 @@ def test_the_stub_asks_for_log_space():
     stub = (REPO / "exercises" / SET / "cross_entropy.py").read_text()
     assert "log space" in stub and "Departure from the lecture" in stub
     assert "log space" in (REPO / "exercises" / SET / "set.toml").read_text()
+
+
+@pytest.mark.parametrize("find, repl, named", [
+    ("p.data += -lr * p.grad", "p.data += -0.1 * p.grad", "lr-ignored"),
+    ("p.data += -lr * p.grad", "p = p - lr * p.grad", "update-rebinds-name"),
+    ("loss = cross_entropy(logits, Ytr[ix])", "loss = cross_entropy(logits.softmax(1), Ytr[ix])",
+     "softmax-before-cross-entropy"),
+    ("    for p in parameters:\n        p.grad = None\n", "", "grads-not-zeroed"),
+])
+def test_train_mistakes_are_named(tmp_path, find, repl, named):
+    r = grade(tmp_path, "train", [(find, repl)])
+    assert mistake(r) == named
+
+
+def test_train_ignoring_lr_is_said(tmp_path):
+    r = grade(tmp_path, "train", [("p.data += -lr * p.grad", "p.data += -0.1 * p.grad")])
+    chk = next(c for c in r["checks"] if c["name"] == "train_lr_batch")
+    assert any(mm["path"] == "changing lr changes the step" for mm in chk["mismatches"])
+
+
+def test_init_params_ignoring_vocab_size_is_caught(tmp_path):
+    r = grade(tmp_path, "model", [("C = torch.randn((vocab_size, emb_dim), generator=g)",
+                                   "C = torch.randn((27, emb_dim), generator=g)")])
+    assert "model_init_other" in failing(r)
