@@ -12,7 +12,6 @@ compares them key by key with the reference's, in the parent process.
 """
 from __future__ import annotations
 
-import inspect
 import random as _random
 import sys
 import zlib
@@ -116,11 +115,6 @@ def numeric_grad(f: Callable[[list[float]], float], xs: list[float], h: float = 
 def check_seed(base: int, exercise: str, name: str) -> int:
     """A stable per-check seed: the same on every run and machine; --seed picks another draw."""
     return (base * 1_000_003 + zlib.crc32(f"{exercise}/{name}".encode())) % 2**31
-
-
-def call(chk: Check, module, ctx: Ctx):
-    params = inspect.signature(chk.fn).parameters
-    return chk.fn(module, ctx) if len(params) >= 2 else chk.fn(module)
 
 
 def seed_everything(seed: int) -> None:

@@ -188,7 +188,7 @@ def _tensor(path, exp: Array, got, out: Comparison, rtol, atol, plain: bool = Fa
     if not bad.any():
         return out.add("wrong", maxdiff, Mismatch(name, _kind(exp), _kind(got), maxdiff, notes=notes))
     notes += explain.value_notes(path, ef, gf, bad, r, a)
-    worst = explain.worst(ef, gf, diff, plain)
+    worst = explain.worst(ef, gf, diff)
     grid = explain.grid(bad) if bad.ndim == 2 and min(bad.shape) > 1 and not bad.all() else None
     if bad.size > 1 and bad.all():
         notes.append("every element is wrong")

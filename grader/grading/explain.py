@@ -100,7 +100,7 @@ def _few(idx) -> str:
     return ", ".join(items) + (", ..." if len(idx) > 8 else "")
 
 
-def worst(e: np.ndarray, g: np.ndarray, diff: np.ndarray, plain: bool) -> str:
+def worst(e: np.ndarray, g: np.ndarray, diff: np.ndarray) -> str:
     d = np.where(np.isnan(diff), np.inf, diff)
     flat = int(np.argmax(d))
     idx = np.unravel_index(flat, e.shape)

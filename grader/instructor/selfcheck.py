@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.grading.status import Status, Verdict
 from grader.grading import engine
 from grader.grading.jobs import Options, check_metas, plan, start_worker
 from grader.grading import fixtures
@@ -127,12 +128,12 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
         ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
-                   if c.status not in ("pass", "skipped")]
-            f.ok(not bad and r.status in ("passed", "skipped"), f"{r.exercise.id}: the reference passes every check" +
-                 (f"; not: {', '.join(bad)}" if bad else f" ({r.status})" if r.status != "passed" else ""))
+                   if c.status not in (Verdict.PASS, Verdict.SKIPPED)]
+            f.ok(not bad and r.status in (Status.PASSED, Status.SKIPPED), f"{r.exercise.id}: the reference passes every check" +
+                 (f"; not: {', '.join(bad)}" if bad else f" ({r.status})" if r.status != Status.PASSED else ""))
         stub_run = engine.grade_set(s, opts=Options(diagnose=False), worker=worker, oracle=oracle)
         for r in stub_run.exercises:
-            bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in ("todo", "skipped")]
+            bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in (Verdict.TODO, Verdict.SKIPPED)]
             f.ok(not bad, f"{r.exercise.id}: the stub is 'not started' on every check" +
                  (f"; not: {', '.join(bad)}" if bad else ""))
         for m in catalogue:
@@ -176,7 +177,7 @@ def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findi
             f.ok(False, str(e))
             return
         r = engine.grade_set(s, ex, Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
-    fails = r.status in ("failing", "error", "timed out")
+    fails = r.status in (Status.FAILING, Status.ERROR, Status.TIMED_OUT)
     named = r.mistake is not None and r.mistake.id == m.id
     other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""
     f.ok(fails and named, f"{ex.id}: mistake {m.id!r} " + ("fails a check and is named" if fails and named else

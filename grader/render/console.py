@@ -11,15 +11,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-
-STYLE = {"passed": "green", "failing": "red", "not started": "dim", "error": "red", "timed out": "yellow",
-         "rule broken": "magenta", "skipped": "yellow"}
+from grader.grading.status import NEEDS_WORK, Status, Verdict
 
 
-MARK = {"pass": "ok", "fail": "wrong", "todo": "todo", "error": "error", "timeout": "timeout", "skipped": "skipped"}
+STYLE = {Status.PASSED: "green", Status.FAILING: "red", Status.NOT_STARTED: "dim", Status.ERROR: "red",
+         Status.TIMED_OUT: "yellow", Status.RULE_BROKEN: "magenta", Status.SKIPPED: "yellow"}
 
 
-FIRST_FAILING = ("failing", "error", "timed out", "rule broken")
+MARK = {Verdict.PASS: "ok", Verdict.FAIL: "wrong", Verdict.TODO: "todo", Verdict.ERROR: "error",
+        Verdict.TIMEOUT: "timeout", Verdict.SKIPPED: "skipped"}
+
+
+FIRST_FAILING = NEEDS_WORK    # the exercises shown in detail first
 
 
 def make_console(file=None, width: int | None = None) -> Console:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+from grader.grading.status import Verdict
 from grader.render.console import make_console
 from grader.render.panels import check_detail
 
@@ -43,11 +44,11 @@ def as_gradescope(result) -> dict:
             continue
         for c in r.checks:
             buf = StringIO()
-            make_console(buf, width=100).print(check_detail(c, r.file))
-            out = buf.getvalue() if c.status != "pass" else "passed"
-            if c.status != "pass" and r.mistake is not None:
+            make_console(buf, width=100).print(check_detail(c))
+            out = buf.getvalue() if c.status != Verdict.PASS else "passed"
+            if c.status != Verdict.PASS and r.mistake is not None:
                 out += f"\nKnown mistake: {r.mistake.why}"
-            tests.append({"name": f"{r.exercise.id}: {c.description}", "score": c.points if c.status == "pass" else 0,
-                          "max_score": c.points, "status": "passed" if c.status == "pass" else "failed",
+            tests.append({"name": f"{r.exercise.id}: {c.description}", "score": c.points if c.status == Verdict.PASS else 0,
+                          "max_score": c.points, "status": "passed" if c.status == Verdict.PASS else "failed",
                           "output": out.strip(), "visibility": "visible"})
     return {"score": result.points, "execution_time": round(result.seconds, 3), "tests": tests}

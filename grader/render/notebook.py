@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.text import Text
 
+from grader.grading.status import Status
 from grader.render.console import FIRST_FAILING, bar
 from grader.render.panels import exercise_panel, exercise_table, verdict_line
 
@@ -37,12 +38,12 @@ def render_notebook_check(console: Console, exercises: list, warning: str | None
         again = f'Fix the cell, run it, then run check("{r.exercise.id}") again.'
         if r.status in FIRST_FAILING:
             parts.append(exercise_panel(r, every=True, next_step=again))
-        elif r.status == "not started":
+        elif r.status == Status.NOT_STARTED:
             t = Text("  Replace each `raise NotImplementedError` in the cell with your code, run it, then check again.")
             if r.exercise.hints:
                 t.append(f"\n  hint: {r.exercise.hints[0]}", style="cyan")
             parts.append(t)
-        elif r.status == "skipped":
+        elif r.status == Status.SKIPPED:
             reason = next((c.reason for c in r.checks if c.reason), "")
             parts.append(Text(f"  skipped: {reason}", style="yellow"))
     if warning:
@@ -59,7 +60,7 @@ def render_notebook_set(console: Console, result, again: str, focus: bool = Fals
     for r in (bad if focus else bad[:1]):
         console.print(exercise_panel(r, every=focus, next_step=f"Fix {r.file}, save the notebook, then run `{again}` again."))
     if not bad:
-        nxt = next((r for r in result.exercises if r.status == "not started"), None)
+        nxt = next((r for r in result.exercises if r.status == Status.NOT_STARTED), None)
         if nxt is not None:
             t = Text.assemble(("Next: ", "bold"), f"{nxt.exercise.title}\n",
                               f"  fill in {nxt.file}, save the notebook, then run `{again}` again.")

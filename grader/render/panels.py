@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.grading.status import Status, Verdict
 from grader.render.console import MARK, STYLE, indent, shorten_paths
 
 
@@ -16,19 +17,19 @@ def exercise_table(result) -> Table:
     for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
         t.add_column(col, justify=just)
     for r in result.exercises:
-        ran = [c for c in r.checks if c.status != "skipped"]
+        ran = [c for c in r.checks if c.status != Verdict.SKIPPED]
         checks = f"{r.passed_checks}/{len(ran)}" if ran else "-"
         t.add_row(r.exercise.id, Text(r.status, style=STYLE.get(r.status, "")), checks, f"{r.points}/{r.max_points}")
     return t
 
 
-def check_detail(c, file: str) -> Group:
+def check_detail(c) -> Group:
     head = Text.assemble((f"check {c.name}", "bold"), f": {c.description}  ", (MARK[c.status], "red"))
     lines: list = [head]
-    if c.status == "fail" and c.comparison:
+    if c.status == Verdict.FAIL and c.comparison:
         for m in c.comparison.mismatches[:4]:
             lines.append(mismatch(m))
-    elif c.status == "timeout":
+    elif c.status == Verdict.TIMEOUT:
         lines.append(Text(f"  {c.error.get('message', '')}: an infinite loop, or far too slow?", style="yellow"))
     elif c.error and c.error.get("type") == "MemoryError":
         lines.append(Text("  MemoryError: the code used more memory than the grader allows (2 GiB): "
@@ -60,7 +61,7 @@ def mismatch(m) -> Text:
 
 def verdict_line(r) -> Text:
     """One exercise in one line: id, status, checks, points."""
-    ran = [c for c in r.checks if c.status != "skipped"]
+    ran = [c for c in r.checks if c.status != Verdict.SKIPPED]
     t = Text()
     t.append(f"{r.exercise.id}  ", style="bold")
     t.append(r.status, style=STYLE.get(r.status, ""))
@@ -74,14 +75,14 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
                    more_hints: str | None = None) -> Panel:
     """The failing exercise in detail, as exercise_detail, ending with the next step of the verb that shows it."""
     parts: list = []
-    if r.status == "rule broken":
+    if r.status == Status.RULE_BROKEN:
         for line, msg in r.violations:
             parts.append(Text(f"{r.file}:{line}: {msg}" if line else msg, style="magenta"))
     if r.detail:
         parts.append(Text(r.detail, style="yellow"))
-    bad = [c for c in r.checks if c.status in ("fail", "error", "timeout")]
+    bad = [c for c in r.checks if c.status in (Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT)]
     for c in (bad if every else bad[:1]):
-        parts.append(check_detail(c, r.file))
+        parts.append(check_detail(c))
     if r.mistake is not None:
         parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
     if r.exercise.needs and r.mistake is None and bad:

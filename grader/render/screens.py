@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.grading.status import Status, Verdict
 from grader.render.console import FIRST_FAILING, bar, clip
 from grader.render.panels import exercise_panel, exercise_table
 
@@ -16,13 +17,13 @@ def render_set(console: Console, result, focus: bool = False, hint: str | None =
     console.print(exercise_table(result))
     pts, total = result.points, result.set.points
     console.print(Text(f"progress  [{bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)"))
-    skipped = [c for r in result.exercises for c in r.checks if c.status == "skipped"]
+    skipped = [c for r in result.exercises for c in r.checks if c.status == Verdict.SKIPPED]
     if skipped:
         console.print(Text(f"skipped {len(skipped)} check(s): {skipped[0].reason}", style="yellow"))
     target = next((r for r in result.exercises if r.status in FIRST_FAILING), None)
     if target is not None:
         console.print(exercise_detail(target, every=focus, hint=hint))
-    elif (nxt := next((r for r in result.exercises if r.status == "not started"), None)) is not None:
+    elif (nxt := next((r for r in result.exercises if r.status == Status.NOT_STARTED), None)) is not None:
         console.print(_next_up(nxt, hint))
     elif result.all_passed:
         console.print(Text(f"All of {result.set.name} passes. Well done.", style="bold green"))
@@ -103,9 +104,9 @@ def render_batch(console: Console, s, rows: list[dict], out) -> None:
         if res is None:
             t.add_row(row["submission"], f"0/{s.points}", "-", Text(row["error"], style="red"))
             continue
-        passed = sum(r.status == "passed" for r in res.exercises)
+        passed = sum(r.status == Status.PASSED for r in res.exercises)
         worst = next((f"{r.exercise.name}: {r.status}" for r in res.exercises
-                      if r.status in ("error", "timed out", "rule broken")), "")
+                      if r.status in (Status.ERROR, Status.TIMED_OUT, Status.RULE_BROKEN)), "")
         t.add_row(row["submission"], f"{res.points}/{s.points}", f"{passed}/{len(res.exercises)}", Text(worst, style="yellow"))
     console.print(t)
     console.print(f"Wrote {out}/gradebook.csv and one JSON result per submission.")

@@ -5,6 +5,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from grader.grading.status import Status, Verdict
 from grader.render.console import FIRST_FAILING, STYLE
 from grader.render.panels import exercise_panel, verdict_line
 
@@ -45,7 +46,7 @@ def watch_screen(v) -> Group:
         if r.status in FIRST_FAILING:
             parts.append(exercise_panel(r, hint=v.hint, next_step=f"Save {r.file} to re-grade.",
                                         more_hints="more: press h"))
-        elif r.status == "not started":
+        elif r.status == Status.NOT_STARTED:
             t = Text(f"  edit {r.file}: replace each `raise NotImplementedError` with your code and save.")
             hint = v.hint or (r.exercise.hints[0] if r.exercise.hints else None)
             if hint:
@@ -84,7 +85,7 @@ def _list_table(v) -> Table:
         if r is None:
             t.add_row(e.id, Text("not graded", style="dim"), "-", f"-/{e.points}")
             continue
-        ran = [c for c in r.checks if c.status != "skipped"]
+        ran = [c for c in r.checks if c.status != Verdict.SKIPPED]
         t.add_row(e.id, Text(r.status, style=STYLE.get(r.status, "")), f"{r.passed_checks}/{len(ran)}" if ran else "-",
                   f"{r.points}/{r.max_points}")
     return t

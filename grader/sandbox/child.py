@@ -18,6 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
+from grader.sandbox.records import RunStatus
 from grader.sandbox.confine import ALIASES, confine, die_with
 
 class CheckTimeout(BaseException):
@@ -48,15 +49,15 @@ def _run(req: dict, registry: dict) -> None:
         started, pos = time.perf_counter(), _flush_pos()
         rec: dict = {"name": chk.name}
         blob = bytearray()
-        if load_error is not None and load_error["status"] == "timeout" and i > 0:
-            rec.update(status="skipped", reason="not run: importing the module timed out")
+        if load_error is not None and load_error["status"] == RunStatus.TIMEOUT and i > 0:
+            rec.update(status=RunStatus.SKIPPED, reason="not run: importing the module timed out")
         elif load_error is not None:
             rec.update(load_error)
         elif stopped:
-            rec.update(status="skipped", reason=stopped)
+            rec.update(status=RunStatus.SKIPPED, reason=stopped)
         else:
             rec.update(_one(chk, module, req, out, student_dirs, blob, checks, wire, spare))
-            if rec["status"] == "timeout":
+            if rec["status"] == RunStatus.TIMEOUT:
                 stopped = f"not run: check {chk.name!r} timed out before it"
         rec.update(seconds=round(time.perf_counter() - started, 4), out=[pos, _flush_pos()])
         _write_result(out, i, rec, blob)
@@ -93,24 +94,24 @@ def _one(chk, module, req, out: Path, student_dirs, blob: bytearray, checks, wir
     _arm(chk.timeout)
     try:  # the alarm stays armed until the result is encoded or the error described: both run student code
         try:
-            two = len(inspect.signature(chk.fn).parameters) >= 2  # as checks.call, before their builtins
+            two = len(inspect.signature(chk.fn).parameters) >= 2  # fn(m) or fn(m, ctx); decided before student code runs
             _swap_builtins(spare)
             try:
                 value = chk.fn(module, ctx) if two else chk.fn(module)
             finally:
                 _swap_builtins(spare)
-            return {"status": "ok", "value": wire.encode(value, blob)}
+            return {"status": RunStatus.OK, "value": wire.encode(value, blob)}
         except CheckTimeout:
             raise
         except checks.DatasetMissing as e:
-            return {"status": "skipped", "reason": f"dataset {_safe_str(e)} is missing"}
+            return {"status": RunStatus.SKIPPED, "reason": f"dataset {_safe_str(e)} is missing"}
         except NotImplementedError as e:
-            return {"status": "todo", "message": _safe_str(e)}
+            return {"status": RunStatus.TODO, "message": _safe_str(e)}
         except BaseException as e:  # SystemExit and KeyboardInterrupt too: the student's code raised it
             return {"status": "error", **_describe(e, student_dirs)}
     except CheckTimeout:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        return {"status": "timeout", "limit": chk.timeout}
+        return {"status": RunStatus.TIMEOUT, "limit": chk.timeout}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -136,12 +137,12 @@ def _load_module(req: dict, student_dirs: list[str], spare: dict):
         except CheckTimeout:
             raise
         except NotImplementedError as e:
-            return None, {"status": "todo", "message": _safe_str(e)}
+            return None, {"status": RunStatus.TODO, "message": _safe_str(e)}
         except BaseException as e:
             return None, {"status": "error", "phase": "import", **_describe(e, student_dirs)}
     except CheckTimeout:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        return None, {"status": "timeout", "limit": IMPORT_TIMEOUT, "phase": "import"}
+        return None, {"status": RunStatus.TIMEOUT, "limit": IMPORT_TIMEOUT, "phase": "import"}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 

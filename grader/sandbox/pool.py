@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.sandbox.readback import read_capped, read_run
+from grader.sandbox.readback import read_run
 from grader.sandbox.records import CheckRun, Fate, Job, JobResult, RunStatus
 
 JOB_UID_BASE, JOB_UIDS = 61000, 1000   # isolated jobs run as uids of their own, from this range
@@ -179,10 +179,9 @@ class Worker:
 
     def _collect(self, job: Job, fate: Fate, detail: str) -> JobResult:
         out = self.tmp / job.id
-        output = read_capped(out / "output.txt")
         runs: dict[str, CheckRun] = {}
         for i, name in enumerate(job.checks):
-            runs[name] = read_run(out, i, name, output)
+            runs[name] = read_run(out, i, name)
         lost = [r for r in runs.values() if r.status == RunStatus.LOST]
         if fate == Fate.OK and lost:
             fate, detail = Fate.EXITED, "the process ended before reporting every check (did the code call os._exit or exit?)"

@@ -56,7 +56,7 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
+def read_run(out: Path, i: int, name: str) -> CheckRun:
     data = _read_file(out / f"{i}.json", MAX_RESULT + 1)
     if data is None:
         return CheckRun(name, RunStatus.LOST)
@@ -70,15 +70,15 @@ def read_run(out: Path, i: int, name: str, _output: bytes) -> CheckRun:
         if len(blob) > MAX_BLOB:
             raise wire.WireError("result arrays too large")
         status = rec.get("status")
-        value = wire.decode(rec.get("value"), blob) if status == "ok" else None
+        value = wire.decode(rec.get("value"), blob) if status == RunStatus.OK else None
         start, end = (rec.get("out") or [0, 0])[:2]
         text = printable(read_capped(out / "output.txt", int(start), int(end)).decode("utf-8", "replace"))
         error = {k: printable(str(rec.get(k, ""))[:6000])
                  for k in ("type", "message", "where", "traceback", "phase", "reason") if k in rec} or None
-        if status == "timeout":
+        if status == RunStatus.TIMEOUT:
             what = "importing the module" if rec.get("phase") == "import" else "the check"
             error = {"type": "Timeout", "message": f"{what} took longer than {rec.get('limit')} s"}
-        if status not in ("ok", "todo", "error", "timeout", "skipped"):
+        if status not in {s.value for s in RunStatus} - {RunStatus.LOST.value}:
             raise wire.WireError(f"unknown status {status!r}")
         return CheckRun(name, RunStatus(status), value, error, text, float(rec.get("seconds", 0.0)))
     except (ValueError, KeyError, TypeError, OSError, RecursionError, OverflowError) as e:

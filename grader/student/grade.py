@@ -112,7 +112,7 @@ def dashboard(course: Course, console, as_json: bool = False) -> int:
             rows.append({"name": name, "error": str(e)})
             continue
         recs = [state["exercises"].get(ex.id, {}) for ex in s.exercises]
-        passed = [rec.get("status") == "passed" for rec in recs]
+        passed = [rec.get("status") == Status.PASSED for rec in recs]
         nxt = next((ex for ex, ok in zip(s.exercises, passed) if not ok), None)
         rows.append({"name": name, "title": s.title, "points": sum(int(r.get("best", 0)) for r in recs),
                      "max": s.points, "passed": sum(passed), "total": len(s.exercises),

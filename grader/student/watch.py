@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.grading.status import Status
 from grader.exits import EXIT_OK
 from grader.grading import engine
 from grader.grading.jobs import Options, check_metas, plan, start_worker
@@ -90,7 +91,7 @@ class Session(Inputs):
             self.view.results[r.exercise.name] = r
         progress.record(self.course.root, result.exercises)
         if self._start is None:
-            self.view.current = next((r.exercise for r in result.exercises if r.status != "passed"),
+            self.view.current = next((r.exercise for r in result.exercises if r.status != Status.PASSED),
                                      self.s.exercises[0])
         self.view.last = f"graded all of {self.s.name} in {result.seconds:.2f} s"
         if result.all_passed:
@@ -218,8 +219,8 @@ class Session(Inputs):
         r = result.exercises[0]
         before = v.results.get(ex.name)
         v.results[ex.name] = r
-        if r.status == "passed":
-            self._advance(ex, already=before is not None and before.status == "passed")
+        if r.status == Status.PASSED:
+            self._advance(ex, already=before is not None and before.status == Status.PASSED)
         latency = None
         if saved and path.exists():
             latency = max(0.0, time.time() - path.stat().st_mtime)
@@ -239,7 +240,7 @@ class Session(Inputs):
         names = [e.name for e in self.s.exercises]
         i = names.index(ex.name)
         todo = [self.s.exercises[(i + k) % len(names)] for k in range(1, len(names))]
-        nxt = next((e for e in todo if (res.get(e.name) is None or res[e.name].status != "passed")), None)
+        nxt = next((e for e in todo if (res.get(e.name) is None or res[e.name].status != Status.PASSED)), None)
         r = res[ex.name]
         if nxt is None:
             self._say(f"{ex.id} passes ({r.points}/{r.max_points} points). All of {self.s.name} passes. "
