@@ -74,6 +74,15 @@ def bn_params(m):
             "number of parameters at lecture size": sum(p.nelement() for p in big)}
 
 
+@check("init", "other sizes (vocab 11, block_size 4, n_embd 5, n_hidden 7) and a generator of your caller's: "
+       "every tensor drawn from that g, W1 scaled by its own fan_in = 20", points=1)
+def init_other_sizes(m):
+    g = torch.Generator().manual_seed(LECTURE_SEED + 1)
+    params = m.init_params(vocab_size=11, block_size=4, n_embd=5, n_hidden=7, g=g)
+    return {"shapes": [shape(p) for p in params], **{name: p.detach() for name, p in
+            zip(["C", "W1", "W2", "b2", "bngain", "bnbias"], params)}}
+
+
 @check("init", "the loss at init is about -log(1/27) = 3.30, not a confident wrong guess", points=1)
 def initial_loss(m, ctx):
     params = m.init_params()
@@ -113,6 +122,17 @@ def linear_forward(m, ctx):
     out = lin(x)
     ctx.backward(out)
     return {"out": out.detach(), "self.out is the output": kept(lin, out), **grads(x=x, weight=lin.weight, bias=lin.bias)}
+
+
+@check("linear", "Linear(5, 9) then Linear(9, 3): each weight drawn from g in turn, scaled by its own fan_in; "
+       "the forward pass of a batch of 4 through both", points=1)
+def linear_other_sizes(m, ctx):
+    m.g.manual_seed(LECTURE_SEED)
+    a, b = m.Linear(5, 9), m.Linear(9, 3)
+    x = ctx.randn(4, 5)
+    with torch.no_grad():
+        out = b(a(x))
+    return {"first weight": a.weight, "second weight": b.weight, "out": out}
 
 
 @check("linear", "Linear(12, 8, bias=False): no bias, parameters() is [weight], output x @ weight", points=1)
@@ -185,6 +205,18 @@ def bn_running_stats(m, ctx):
             "running_var.requires_grad": bool(getattr(bn.running_var, "requires_grad", False))}
 
 
+@check("batchnorm1d", "BatchNorm1d(3, eps=0.5, momentum=0.3): the layer uses its own eps and momentum, "
+       "not the defaults (two training batches, then eval)", points=1)
+def bn_eps_momentum(m, ctx):
+    bn = m.BatchNorm1d(3, eps=0.5, momentum=0.3)
+    outs = [flat(bn(bn_input(ctx, n=9, dim=3, offset=i))) for i in range(2)]
+    bn.training = False
+    with torch.no_grad():
+        out = bn(bn_input(ctx, n=5, dim=3, offset=7))
+    return {"outputs in training": outs, "running_mean": flat(bn.running_mean), "running_var": flat(bn.running_var),
+            "output in eval mode": out.detach()}
+
+
 @check("batchnorm1d", "eval mode (training = False): normalizes with the running statistics and leaves them unchanged", points=2)
 def bn_eval(m, ctx):
     bn = m.BatchNorm1d(6)
@@ -233,6 +265,16 @@ def net_forward(m, ctx):
     ctx.backward(logits)
     linears = [layer for layer in layers if type(layer).__name__ == "Linear"]
     return {"logits": logits.detach(), **grads(C=C, first_weight=linears[0].weight, last_gamma=layers[-1].gamma)}
+
+
+@check("network", "other sizes (vocab 11, block_size 4, n_embd 3, n_hidden 9): parameter shapes and the logits of a batch of 6",
+       points=1)
+def net_other_sizes(m, ctx):
+    C, layers, parameters = m.build_network(vocab_size=11, block_size=4, n_embd=3, n_hidden=9)
+    Xb, _ = contexts(ctx, 6, block_size=4, vocab_size=11)
+    with torch.no_grad():
+        logits = m.forward(C, layers, Xb)
+    return {"parameter shapes": [shape(p) for p in parameters], "logits": logits}
 
 
 @check("network", "the loss at init of the lecture-sized network is near -log(1/27) = 3.30", points=1)
