@@ -104,3 +104,43 @@ def test_batchnorm_eval_uses_running_stats(reference):
     before = bn.running_mean.clone()
     bn(x)
     assert torch.equal(bn.running_mean, before)
+
+
+@pytest.mark.slow
+def test_diagnostics_reproduce_the_lectures_printouts(data, reference):
+    # The final PyTorch-ified cells: gain 1.0 ("layer.weight *= 1.0 #5/3"; this set keeps 5/3 otherwise),
+    # 1001 steps (the loop breaks after i = 1000) at lr 0.1, then the three histogram cells print:
+    network = reference("batchnorm", "network")
+    linear = reference("batchnorm", "linear")
+    diagnostics = reference("batchnorm", "diagnostics")
+    (Xtr, Ytr), _, _ = data
+    C, layers, parameters = network.build_network()
+    with torch.no_grad():
+        for layer in layers[:-1]:
+            if isinstance(layer, linear.Linear):
+                layer.weight *= 1.0 / (5/3)
+    lossi, ud = diagnostics.train(C, layers, parameters, Xtr, Ytr, 1001)
+    assert f"{10 ** lossi[0]:.4f}" == "3.2870"  # "      0/ 200000: 3.2870"
+    act = ["layer %d (%10s): mean %+.2f, std %.2f, saturated: %.2f%%" % (i, "Tanh", m, s, sat)
+           for i, m, s, sat in diagnostics.activation_stats(layers)]
+    assert act == ["layer 2 (      Tanh): mean -0.00, std 0.63, saturated: 2.78%",
+                   "layer 5 (      Tanh): mean +0.00, std 0.64, saturated: 2.56%",
+                   "layer 8 (      Tanh): mean -0.00, std 0.65, saturated: 2.25%",
+                   "layer 11 (      Tanh): mean +0.00, std 0.65, saturated: 1.69%",
+                   "layer 14 (      Tanh): mean +0.00, std 0.65, saturated: 1.88%"]
+    # "layer 2 (      Tanh): mean -0.000000, std 2.640702e-03" ... (the last digit drifts with the torch version)
+    grad = [(i, f"{s:.4e}") for i, _, s in diagnostics.gradient_stats(layers)]
+    assert grad == [(2, "2.6407e-03"), (5, "2.2456e-03"), (8, "2.0457e-03"), (11, "1.9831e-03"), (14, "1.9524e-03")]
+    # "weight   (27, 10) | mean +0.000000 | std 8.020534e-03 | grad:data ratio 8.012630e-03" ...
+    weights = [(shape, f"{mean:+.6f}", f"{std:.4e}", f"{ratio:.4e}") for shape, mean, std, ratio in diagnostics.weight_stats(parameters)]
+    assert weights == [((27, 10), "+0.000000", "8.0205e-03", "8.0126e-03"),
+                       ((30, 100), "+0.000246", "9.2411e-03", "4.8811e-02"),
+                       ((100, 100), "+0.000113", "7.1329e-03", "6.9646e-02"),
+                       ((100, 100), "-0.000086", "6.2343e-03", "6.0737e-02"),
+                       ((100, 100), "+0.000052", "5.7422e-03", "5.6315e-02"),
+                       ((100, 100), "+0.000032", "5.6722e-03", "5.5701e-02"),
+                       ((100, 27), "-0.000082", "1.2094e-02", "1.1601e-01")]
+    # the update:data plot (not printed): one row of ud per step, every parameter; the weights' last row
+    assert len(ud) == 1001 and len(ud[-1]) == len(parameters)
+    last = [round(ud[-1][j], 2) for j, p in enumerate(parameters) if p.ndim == 2]
+    assert last == [-3.1, -2.31, -2.16, -2.22, -2.25, -2.25, -1.94]

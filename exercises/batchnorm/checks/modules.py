@@ -1,12 +1,10 @@
-"""Checks for makemore part 3: activations, gradients and BatchNorm.
+"""Checks for makemore part 3: activations, gradients and BatchNorm (init, linear, batchnorm1d;
+network.py and diagnostics.py beside this file hold the rest).
 
 Torch checks backpropagate a fixed, seeded upstream gradient (ctx.backward) and return the
 .grad of every input and parameter. Where the lecture fixes a seed, the checks use it.
 Small networks keep the results small; lecture-sized ones are summarized by a few numbers.
 """
-import math
-import random
-
 import torch
 import torch.nn.functional as F
 
@@ -74,6 +72,15 @@ def bn_params(m):
             "number of parameters at lecture size": sum(p.nelement() for p in big)}
 
 
+@check("init", "other sizes (vocab 11, block_size 4, n_embd 5, n_hidden 7) and a generator of your caller's: "
+       "every tensor drawn from that g, W1 scaled by its own fan_in = 20", points=1)
+def init_other_sizes(m):
+    g = torch.Generator().manual_seed(LECTURE_SEED + 1)
+    params = m.init_params(vocab_size=11, block_size=4, n_embd=5, n_hidden=7, g=g)
+    return {"shapes": [shape(p) for p in params], **{name: p.detach() for name, p in
+            zip(["C", "W1", "W2", "b2", "bngain", "bnbias"], params)}}
+
+
 @check("init", "the loss at init is about -log(1/27) = 3.30, not a confident wrong guess", points=1)
 def initial_loss(m, ctx):
     params = m.init_params()
@@ -113,6 +120,17 @@ def linear_forward(m, ctx):
     out = lin(x)
     ctx.backward(out)
     return {"out": out.detach(), "self.out is the output": kept(lin, out), **grads(x=x, weight=lin.weight, bias=lin.bias)}
+
+
+@check("linear", "Linear(5, 9) then Linear(9, 3): each weight drawn from g in turn, scaled by its own fan_in; "
+       "the forward pass of a batch of 4 through both", points=1)
+def linear_other_sizes(m, ctx):
+    m.g.manual_seed(LECTURE_SEED)
+    a, b = m.Linear(5, 9), m.Linear(9, 3)
+    x = ctx.randn(4, 5)
+    with torch.no_grad():
+        out = b(a(x))
+    return {"first weight": a.weight, "second weight": b.weight, "out": out}
 
 
 @check("linear", "Linear(12, 8, bias=False): no bias, parameters() is [weight], output x @ weight", points=1)
@@ -185,6 +203,18 @@ def bn_running_stats(m, ctx):
             "running_var.requires_grad": bool(getattr(bn.running_var, "requires_grad", False))}
 
 
+@check("batchnorm1d", "BatchNorm1d(3, eps=0.5, momentum=0.3): the layer uses its own eps and momentum, "
+       "not the defaults (two training batches, then eval)", points=1)
+def bn_eps_momentum(m, ctx):
+    bn = m.BatchNorm1d(3, eps=0.5, momentum=0.3)
+    outs = [flat(bn(bn_input(ctx, n=9, dim=3, offset=i))) for i in range(2)]
+    bn.training = False
+    with torch.no_grad():
+        out = bn(bn_input(ctx, n=5, dim=3, offset=7))
+    return {"outputs in training": outs, "running_mean": flat(bn.running_mean), "running_var": flat(bn.running_var),
+            "output in eval mode": out.detach()}
+
+
 @check("batchnorm1d", "eval mode (training = False): normalizes with the running statistics and leaves them unchanged", points=2)
 def bn_eval(m, ctx):
     bn = m.BatchNorm1d(6)
@@ -196,105 +226,6 @@ def bn_eval(m, ctx):
         out = bn(x)
     return {"out": out.detach(), "running_mean after the eval call": flat(bn.running_mean),
             "running_var after the eval call": flat(bn.running_var)}
-
-
-# ---- network: the deep PyTorch-ified MLP --------------------------------------------------------
-
-SMALL_NET = dict(vocab_size=27, block_size=3, n_embd=4, n_hidden=12)
-
-
-@check("network", "the layers: 5 x (Linear, BatchNorm1d, Tanh), then Linear, BatchNorm1d; 47024 parameters", points=2)
-def net_structure(m):
-    C, layers, parameters = m.build_network()
-    return {"layers": [type(layer).__name__ for layer in layers],
-            "Linear layers have a bias": [getattr(layer, "bias", None) is not None for layer in layers
-                                          if type(layer).__name__ == "Linear"],
-            "parameter shapes": [shape(p) for p in parameters],
-            "number of parameters": sum(p.nelement() for p in parameters),
-            "all require grad": all(p.requires_grad for p in parameters)}
-
-
-@check("network", "init: C then each Linear drawn from g (reseeded with the lecture's seed); hidden weights x 5/3, "
-       "last gamma x 0.1", points=2)
-def net_init(m):
-    C, layers, _ = m.build_network(**SMALL_NET)
-    linears = [layer for layer in layers if type(layer).__name__ == "Linear"]
-    bns = [layer for layer in layers if type(layer).__name__ == "BatchNorm1d"]
-    return {"C": C.detach(), "first Linear weight": linears[0].weight.detach(),
-            "last Linear weight": linears[-1].weight.detach(),
-            "BatchNorm gammas": [bn.gamma.detach() for bn in bns]}
-
-
-@check("network", "forward: logits of a batch and the gradients of C, the first weight and the last gamma", points=2)
-def net_forward(m, ctx):
-    C, layers, _ = m.build_network(**SMALL_NET)
-    Xb, _ = contexts(ctx, 16)
-    logits = m.forward(C, layers, Xb)
-    ctx.backward(logits)
-    linears = [layer for layer in layers if type(layer).__name__ == "Linear"]
-    return {"logits": logits.detach(), **grads(C=C, first_weight=linears[0].weight, last_gamma=layers[-1].gamma)}
-
-
-@check("network", "the loss at init of the lecture-sized network is near -log(1/27) = 3.30", points=1)
-def net_initial_loss(m, ctx):
-    C, layers, _ = m.build_network()
-    Xb, Yb = contexts(ctx, 32)
-    with torch.no_grad():
-        loss = F.cross_entropy(m.forward(C, layers, Xb), Yb)
-    return {"loss at init": loss}
-
-
-DEV_LOSS_GOAL = 2.40
-TRAIN_STEPS = 2000
-
-
-def names_splits(path, block_size=3):
-    """The lecture's dataset: shuffled with random.seed(42), split 80/10/10."""
-    words = open(path, encoding="utf-8").read().splitlines()
-    chars = sorted(set("".join(words)))
-    stoi = {s: i + 1 for i, s in enumerate(chars)}
-    stoi["."] = 0
-
-    def build(ws):
-        X, Y = [], []
-        for w in ws:
-            context = [0] * block_size
-            for ch in w + ".":
-                ix = stoi[ch]
-                X.append(context)
-                Y.append(ix)
-                context = context[1:] + [ix]
-        return torch.tensor(X), torch.tensor(Y)
-
-    random.Random(42).shuffle(words)
-    n1, n2 = int(0.8 * len(words)), int(0.9 * len(words))
-    return build(words[:n1]), build(words[n1:n2])
-
-
-@check("network", f"milestone: {TRAIN_STEPS} SGD steps of your network on names.txt reach a dev loss below "
-       f"{DEV_LOSS_GOAL} (in eval mode)", points=3, data=["names.txt"], milestone=True, timeout=60)
-def net_milestone(m, ctx):
-    (Xtr, Ytr), (Xdev, Ydev) = names_splits(ctx.data("names.txt"))
-    C, layers, parameters = m.build_network()
-    g = torch.Generator().manual_seed(LECTURE_SEED)
-    for i in range(TRAIN_STEPS):
-        ix = torch.randint(0, Xtr.shape[0], (32,), generator=g)
-        loss = F.cross_entropy(m.forward(C, layers, Xtr[ix]), Ytr[ix])
-        for p in parameters:
-            p.grad = None
-        loss.backward()
-        lr = 0.1 if i < TRAIN_STEPS * 3 // 4 else 0.01
-        with torch.no_grad():
-            for p in parameters:
-                p += -lr * p.grad
-        if i % 200 == 0:
-            ctx.progress(i / TRAIN_STEPS, f"step {i}: loss {loss.item():.4f}")
-    for layer in layers:
-        layer.training = False
-    with torch.no_grad():
-        dev = F.cross_entropy(m.forward(C, layers, Xdev), Ydev).item()
-    ctx.progress(1.0, f"dev loss {dev:.4f}")
-    return {f"dev loss below {DEV_LOSS_GOAL}": dev < DEV_LOSS_GOAL, "dev loss is finite": math.isfinite(dev)}
 
 
 def _warm_up():
