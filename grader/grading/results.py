@@ -22,6 +22,7 @@ class CheckResult:
     output: str = ""
     seconds: float = 0.0
     reason: str = ""                 # why skipped
+    mistake: Mistake | None = None   # the known mistake this failing check's results match
 
 
 @dataclass
@@ -31,7 +32,8 @@ class ExerciseResult:
     checks: list[CheckResult] = field(default_factory=list)
     points: int = 0
     max_points: int = 0
-    mistake: Mistake | None = None
+    mistake: Mistake | None = None                          # the first of `mistakes`
+    mistakes: list[Mistake] = field(default_factory=list)   # every known mistake named, most explanatory first
     violations: list[tuple[int, str]] = field(default_factory=list)
     detail: str = ""
     file: str = ""

@@ -10,7 +10,8 @@ from grader.render.panels import check_detail
 
 def as_json(result) -> dict:
     def check(c):
-        d = {"name": c.name, "description": c.description, "status": c.status, "points": c.points,
+        d = {"name": c.name, "description": c.description, "status": c.status,
+             "points": c.points if c.status == Verdict.PASS else 0, "max_points": c.points,
              "milestone": c.milestone, "seconds": c.seconds}
         if c.comparison:
             d["verdict"], d["maxdiff"] = c.comparison.verdict, finite(c.comparison.maxdiff)
@@ -18,6 +19,8 @@ def as_json(result) -> dict:
                                 "worst": m.worst, "notes": m.notes} for m in c.comparison.mismatches]
         if c.error:
             d["error"] = c.error
+        if c.mistake is not None:
+            d["mistake"] = c.mistake.id
         if c.reason:
             d["reason"] = c.reason
         return d
@@ -25,6 +28,7 @@ def as_json(result) -> dict:
             "seed": result.seed, "seconds": round(result.seconds, 3), "all_passed": result.all_passed,
             "exercises": [{"id": r.exercise.id, "status": r.status, "points": r.points, "max_points": r.max_points,
                            "file": r.file, "detail": r.detail, "mistake": r.mistake and {"id": r.mistake.id, "why": r.mistake.why},
+                           "mistakes": [{"id": m.id, "why": m.why} for m in r.mistakes],
                            "violations": [{"line": ln, "message": m} for ln, m in r.violations],
                            "checks": [check(c) for c in r.checks]} for r in result.exercises]}
 

@@ -27,8 +27,14 @@ def check_detail(c) -> Group:
     head = Text.assemble((f"check {c.name}", "bold"), f": {c.description}  ", (MARK[c.status], "red"))
     lines: list = [head]
     if c.status == Verdict.FAIL and c.comparison:
-        for m in c.comparison.mismatches[:4]:
+        shown = ordered(c.comparison.mismatches)
+        for m in shown[:SHOWN]:
             lines.append(mismatch(m))
+        if len(shown) > SHOWN:
+            more = ", ".join(m.path for m in shown[SHOWN:SHOWN + 6]) + (", ..." if len(shown) > SHOWN + 6 else "")
+            lines.append(Text(f"  and {len(shown) - SHOWN} more wrong: {more}", style="dim"))
+        if getattr(c, "mistake", None) is not None:
+            lines.append(Text.assemble(("  matches the known mistake: ", "bold red"), c.mistake.why))
     elif c.status == Verdict.TIMEOUT:
         lines.append(Text(f"  {c.error.get('message', '')}: an infinite loop, or far too slow?", style="yellow"))
     elif c.error and c.error.get("type") == "MemoryError":
@@ -42,6 +48,14 @@ def check_detail(c) -> Group:
         lines.append(Text("  your code printed:\n" + indent("\n".join(out[:12]) + ("\n..." if len(out) > 12 else ""), 4),
                           style="dim"))
     return Group(*lines)
+
+
+SHOWN = 4   # mismatches shown in full per check; the rest are named
+
+
+def ordered(mismatches: list) -> list:
+    """Outputs and losses before parameters and gradients; otherwise in the order the check computed them."""
+    return sorted(mismatches, key=lambda m: "grad" in m.path.lower())
 
 
 def mismatch(m) -> Text:
@@ -83,8 +97,8 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
     bad = [c for c in r.checks if c.status in (Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT)]
     for c in (bad if every else bad[:1]):
         parts.append(check_detail(c))
-    if r.mistake is not None:
-        parts.append(Text.assemble(("Known mistake: ", "bold red"), r.mistake.why))
+    for mistake in getattr(r, "mistakes", None) or ([r.mistake] if r.mistake else []):
+        parts.append(Text.assemble(("Known mistake: ", "bold red"), mistake.why))
     if r.exercise.needs and r.mistake is None and bad:
         files = ", ".join(f"{n}.py" for n in r.exercise.needs)
         parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))

@@ -24,10 +24,32 @@ def test_a_malformed_record_raises_value_error(bad):
         fixtures.run_from_json("c", bad)
 
 
-def test_a_mistake_is_named_only_when_every_failing_check_matches():
-    student = {"a": CheckRun("a", RunStatus.OK, 2.0), "b": CheckRun("b", RunStatus.OK, 5.0)}
-    wrong = {"a": CheckRun("a", RunStatus.OK, 2.0), "b": CheckRun("b", RunStatus.OK, 7.0)}
+def run(x):
+    return CheckRun("c", RunStatus.OK, x)
+
+
+def test_a_mistake_is_named_where_the_student_shows_all_its_symptoms():
     metas = [meta("a"), meta("b")]
-    assert diagnose.matches(metas, student, wrong, {"a"})
-    assert not diagnose.matches(metas, student, wrong, {"a", "b"})
-    assert not diagnose.matches(metas, student, wrong, set())
+    ref = {"a": run(1.0), "b": run(1.0)}
+    wrong = {"a": run(2.0), "b": run(1.0)}                  # concerns check a only
+    student = {"a": run(2.0), "b": run(5.0)}                # a second, unknown bug on b
+    kept = diagnose.explain(metas, student, ref, [("m", wrong)], {"a", "b"})
+    assert kept == [("m", {"a"})]
+
+
+def test_a_shared_symptom_is_not_a_name():
+    """The pow mistake breaks both checks; a student who fails only the division check did not make it."""
+    metas = [meta("pow"), meta("div")]
+    ref = {"pow": run(1.0), "div": run(1.0)}
+    pow_lost_minus_one = {"pow": run(3.0), "div": run(3.0)}
+    student = {"pow": run(1.0), "div": run(3.0)}
+    assert diagnose.explain(metas, student, ref, [("pow", pow_lost_minus_one)], {"div"}) == []
+
+
+def test_two_mistakes_are_both_named_and_subsets_dropped():
+    metas = [meta("a"), meta("b")]
+    ref = {"a": run(1.0), "b": run(1.0)}
+    m1, m2, m3 = {"a": run(2.0), "b": run(1.0)}, {"a": run(1.0), "b": run(3.0)}, {"a": run(2.0), "b": run(1.0)}
+    student = {"a": run(2.0), "b": run(3.0)}
+    kept = diagnose.explain(metas, student, ref, [("m1", m1), ("m2", m2), ("m3", m3)], {"a", "b"})
+    assert [m for m, _ in kept] == ["m1", "m2"]
