@@ -42,7 +42,9 @@ def _grading(p: argparse.ArgumentParser) -> None:
 def verb_parser(verb: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"grade {verb}")
     _common(p)
-    if verb in ("hint", "reset"):
+    if verb == "hint":
+        p.add_argument("exercise", nargs="?", help="an exercise id, e.g. micrograd/value (default: the one you are on)")
+    if verb == "reset":
         p.add_argument("exercise", help="an exercise id, e.g. micrograd/value")
     if verb == "reset":
         p.add_argument("-y", "--yes", action="store_true", help="do not ask")

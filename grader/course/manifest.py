@@ -38,10 +38,23 @@ class Exercise:
     hints: tuple[str, ...]
     needs: tuple[str, ...]   # other exercises of the set whose modules this one imports
     rules: Rules
+    hint_checks: tuple[tuple[str, ...], ...] = ()   # per hint: the checks it addresses (empty: any)
 
     @property
     def id(self) -> str:  # "micrograd/value"
         return f"{self.set}/{self.name}"
+
+    def hint_order(self, failing: list[str] | tuple[str, ...] = ()) -> list[int]:
+        """Hint indices in the order to show them: those for the first failing check that has any, then
+        general hints, then the rest, each group in the manifest's order."""
+        about = dict(enumerate(self.hint_checks))
+        target = next((c for c in failing if any(c in about.get(i, ()) for i in range(len(self.hints)))), None)
+        rank = [0 if target in about.get(i, ()) else 1 if not about.get(i) else 2 for i in range(len(self.hints))]
+        return sorted(range(len(self.hints)), key=lambda i: (rank[i], i))
+
+    def hint_for(self, failing: list[str] | tuple[str, ...] = ()) -> str | None:
+        order = self.hint_order(failing)
+        return self.hints[order[0]] if order else None
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,21 @@ def _strings(data: dict, key: str, path: Path, text: str, where: str = "") -> tu
     return tuple(items)
 
 
+def _hints(raw: dict, path: Path, text: str, where: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """hints = ["text", {text = "...", checks = ["name", ...]}, ...]: a hint may name the checks it addresses."""
+    texts, about = [], []
+    for h in _want(raw, "hints", list, path, text, default=[], where=where):
+        if isinstance(h, str):
+            texts.append(h), about.append(())
+        elif isinstance(h, dict) and isinstance(h.get("text"), str) and \
+                all(isinstance(c, str) for c in h.get("checks", [])) and isinstance(h.get("checks", []), list):
+            texts.append(h["text"]), about.append(tuple(h.get("checks", [])))
+        else:
+            raise ContentError(path, f"each hint is a string or {{text = \"...\", checks = [\"check\", ...]}}, "
+                               f"found {h!r}{where}", _line_of(text, "hints"), "hints")
+    return tuple(texts), tuple(about)
+
+
 def _rules(data: dict, path: Path, text: str, base: Rules = Rules()) -> Rules:
     raw = _want(data, "rules", dict, path, text, default={})
     return Rules(
@@ -190,13 +218,14 @@ def load_set(root: Path, name: str) -> ExerciseSet:
         if points <= 0:
             raise ContentError(path, f"points must be positive{where}", line, "points")
         needs = _strings(raw, "needs", path, text, where)
+        hints, about = _hints(raw, path, text, where)
         for need in needs:
             if need not in {e.name for e in exercises}:
                 raise ContentError(path, f"needs {need!r}, which is not an earlier exercise of this set{where}",
                                    _line_of(text, "needs") or line, "needs")
         exercises.append(Exercise(
             set=name, name=ex_name, title=_want(raw, "title", str, path, text, where=where), points=points,
-            hints=_strings(raw, "hints", path, text, where), needs=needs, rules=_rules(raw, path, text, set_rules)))
+            hints=hints, needs=needs, rules=_rules(raw, path, text, set_rules), hint_checks=about))
     return ExerciseSet(
         name=name, title=_want(data, "title", str, path, text), lecture=_want(data, "lecture", str, path, text, default=""),
         requires=_strings(data, "requires", path, text), exercises=tuple(exercises), root=root)

@@ -36,15 +36,60 @@ def _matches_call(dotted: str, pattern: str) -> bool:
 
 
 def violations(source: str, rules: Rules) -> list[tuple[int, str]]:
-    """[(line, message)] for every broken rule; a syntax error is not a rule (the worker reports it)."""
+    """[(line, message)] for every broken rule; a syntax error is not a rule (the worker reports it).
+    A forbidden import whose name is never used is only a warning (see `warnings`), not a violation."""
+    return check(source, rules)[0]
+
+
+def warnings(source: str, rules: Rules) -> list[tuple[int, str]]:
+    """[(line, message)]: forbidden imports that bind a name the file never uses (harmless, but say so)."""
+    return check(source, rules)[1]
+
+
+_INDIRECT = {"globals", "vars", "locals", "eval", "exec", "getattr", "compile", "__import__", "__dict__",
+             "modules", "__builtins__", "importlib"}   # ways to reach a name without writing it
+
+
+def _used_names(tree: ast.AST) -> set[str] | None:
+    """Every name the file reads; None when it reaches names indirectly (then no import is 'unused')."""
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    attrs = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    return None if (names | attrs) & _INDIRECT else names
+
+
+def _unused(node: ast.AST, used: set[str] | None) -> bool:
+    """An `import x` / `from x import y` whose every bound name is never read."""
+    if used is None or not isinstance(node, (ast.Import, ast.ImportFrom)) or any(a.name == "*" for a in node.names):
+        return False
+    bound = [a.asname or (a.name.split(".")[0] if isinstance(node, ast.Import) else a.name) for a in node.names]
+    return not any(b in used for b in bound)
+
+
+def check(source: str, rules: Rules) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(violations, warnings), each [(line, message)], one message a line."""
     if not rules.forbid_imports and not rules.forbid_calls:
-        return []
+        return [], []
     try:
         tree = ast.parse(source)
-    except SyntaxError:
-        return []
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [], []
+    used = _used_names(tree)
+    found, idle = _scan(tree, rules, used)
+    return _one_a_line(found), _one_a_line(idle)
+
+
+def _one_a_line(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    first: dict[int, str] = {}
+    for line, msg in sorted(set(found)):
+        first.setdefault(line, msg)  # one message a line: `torch.autograd.grad(...)` is one offence
+    return sorted(first.items())
+
+
+def _scan(tree: ast.AST, rules: Rules, used: set[str] | None) -> tuple[list, list]:
     found: list[tuple[int, str]] = []
+    idle: list[tuple[int, str]] = []
     for node in ast.walk(tree):
+        sink = idle if _unused(node, used) else found
         names = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
@@ -55,20 +100,18 @@ def violations(source: str, rules: Rules) -> list[tuple[int, str]]:
             names = [str(node.args[0].value)]
         for n in names:
             if (b := _forbidden_module(n, rules.forbid_imports)):
-                found.append((node.lineno, f"imports {n}: this set is built without {b}"))
+                sink.append((node.lineno, f"imports {n}: this set is built without {b}" +
+                             (" (never used: delete the line)" if sink is idle else "")))
         imported = [a.name for a in node.names] if isinstance(node, ast.Import) else \
             [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) and node.module else []
         for n in imported:  # `from torch import autograd` reaches what "torch.autograd" forbids
             for pattern in rules.forbid_calls:
                 if not pattern.startswith(".") and _matches_call(n, pattern):
-                    found.append((node.lineno, f"imports {n}: {pattern} is not allowed in this set"))
+                    sink.append((node.lineno, f"imports {n}: {pattern} is not allowed in this set"))
         if isinstance(node, (ast.Attribute, ast.Call)):
             dotted = _dotted(node.func if isinstance(node, ast.Call) else node)
             for pattern in rules.forbid_calls if dotted else ():
                 is_call = isinstance(node, ast.Call)
                 if (is_call or not pattern.startswith(".")) and _matches_call(dotted, pattern):
                     found.append((node.lineno, f"uses {dotted}: {pattern.lstrip('.')} is not allowed in this set"))
-    first: dict[int, str] = {}
-    for line, msg in sorted(set(found)):
-        first.setdefault(line, msg)  # one message a line: `torch.autograd.grad(...)` is one offence
-    return sorted(first.items())
+    return found, idle

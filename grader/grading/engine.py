@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from grader.course import rules
+from grader.course import rules, stubs
 from grader.course.manifest import ContentError, Exercise, ExerciseSet
 from grader.grading import diagnose, paths
 from grader.grading.compare import compare
@@ -53,7 +53,9 @@ def _prepare(s: ExerciseSet, folder: Path, exercises: list[Exercise]) -> tuple[d
         if not path.is_file():
             res.status, res.detail = Status.ERROR, f"the file {res.file} is missing (grade reset {ex.id} restores it)"
             continue
-        res.violations = rules.violations(path.read_text(encoding="utf-8", errors="replace"), ex.rules)
+        source = path.read_text(encoding="utf-8", errors="replace")
+        res.unwritten = stubs.unwritten(source)
+        res.violations, res.warnings = rules.check(source, ex.rules)
         for need in ex.needs:  # a rule broken in a module this one imports is broken here too
             other = folder / f"{need}.py"
             if other.is_file():

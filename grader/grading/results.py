@@ -35,8 +35,10 @@ class ExerciseResult:
     mistake: Mistake | None = None                          # the first of `mistakes`
     mistakes: list[Mistake] = field(default_factory=list)   # every known mistake named, most explanatory first
     violations: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)    # rules bent harmlessly (an unused import)
     detail: str = ""
     file: str = ""
+    unwritten: list[str] = field(default_factory=list)     # functions still raising NotImplementedError
     runs: dict = field(default_factory=dict, repr=False)   # the student's raw runs, for diagnosis
 
     @property

@@ -30,6 +30,7 @@ def as_json(result) -> dict:
                            "file": r.file, "detail": r.detail, "mistake": r.mistake and {"id": r.mistake.id, "why": r.mistake.why},
                            "mistakes": [{"id": m.id, "why": m.why} for m in r.mistakes],
                            "violations": [{"line": ln, "message": m} for ln, m in r.violations],
+                           "warnings": [{"line": ln, "message": m} for ln, m in r.warnings],
                            "checks": [check(c) for c in r.checks]} for r in result.exercises]}
 
 

@@ -11,9 +11,14 @@ from grader.grading.status import Status, Verdict
 from grader.render.console import MARK, STYLE, indent, shorten_paths
 
 
+def set_title(s) -> str:
+    """"micrograd: <title>", unless the title already starts with the set's name."""
+    return s.title if s.title.lower().startswith(s.name.lower()) else f"{s.name}: {s.title}"
+
+
 def exercise_table(result) -> Table:
-    title = f"{result.set.name}: {result.set.title}"
-    t = Table(title=title, title_justify="left", expand=False, min_width=min(len(title) + 2, 100))
+    title = set_title(result.set)
+    t = Table(title=Text(title), title_justify="left", expand=False, min_width=min(len(title) + 2, 100))
     for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
         t.add_column(col, justify=just)
     for r in result.exercises:
@@ -23,7 +28,8 @@ def exercise_table(result) -> Table:
     return t
 
 
-def check_detail(c) -> Group:
+def check_detail(c, name_mistake: bool = False) -> Group:
+    """One check in detail; `name_mistake`: say which known mistake it matches (when several are named)."""
     head = Text.assemble((f"check {c.name}", "bold"), f": {c.description}  ", (MARK[c.status], "red"))
     lines: list = [head]
     if c.status == Verdict.FAIL and c.comparison:
@@ -33,7 +39,7 @@ def check_detail(c) -> Group:
         if len(shown) > SHOWN:
             more = ", ".join(m.path for m in shown[SHOWN:SHOWN + 6]) + (", ..." if len(shown) > SHOWN + 6 else "")
             lines.append(Text(f"  and {len(shown) - SHOWN} more wrong: {more}", style="dim"))
-        if getattr(c, "mistake", None) is not None:
+        if name_mistake and getattr(c, "mistake", None) is not None:
             lines.append(Text.assemble(("  matches the known mistake: ", "bold red"), c.mistake.why))
     elif c.status == Verdict.TIMEOUT:
         lines.append(Text(f"  {c.error.get('message', '')}: an infinite loop, or far too slow?", style="yellow"))
@@ -73,6 +79,17 @@ def mismatch(m) -> Text:
     return t
 
 
+def warning_lines(r) -> list[Text]:
+    return [Text(f"warning: {r.file}:{line}: {msg}", style="yellow") for line, msg in r.warnings]
+
+
+def not_written(r) -> Text:
+    """What still raises NotImplementedError, by name: the checks that need it count as not passed."""
+    todo = sum(c.status == Verdict.TODO for c in r.checks)
+    names = ", ".join(f"`{n}`" for n in r.unwritten[:12]) + (", ..." if len(r.unwritten) > 12 else "")
+    return Text(f"not written yet: {names} ({todo} check(s) wait for them)", style="yellow")
+
+
 def verdict_line(r) -> Text:
     """One exercise in one line: id, status, checks, points."""
     ran = [c for c in r.checks if c.status != Verdict.SKIPPED]
@@ -94,18 +111,21 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
             parts.append(Text(f"{r.file}:{line}: {msg}" if line else msg, style="magenta"))
     if r.detail:
         parts.append(Text(r.detail, style="yellow"))
+    parts += warning_lines(r)
     bad = [c for c in r.checks if c.status in (Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT)]
+    if r.unwritten and any(c.status == Verdict.TODO for c in r.checks):
+        parts.append(not_written(r))
     for c in (bad if every else bad[:1]):
-        parts.append(check_detail(c))
+        parts.append(check_detail(c, name_mistake=len(r.mistakes) > 1))
     for mistake in getattr(r, "mistakes", None) or ([r.mistake] if r.mistake else []):
         parts.append(Text.assemble(("Known mistake: ", "bold red"), mistake.why))
     if r.exercise.needs and r.mistake is None and bad:
         files = ", ".join(f"{n}.py" for n in r.exercise.needs)
         parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
-    first_hint = hint or (r.exercise.hints[0] if r.exercise.hints else None)
+    first_hint = hint or r.exercise.hint_for([c.name for c in bad])
     if first_hint:
-        parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint,
-                                   (f"   ({more_hints or 'more: grade hint ' + r.exercise.id})", "dim")))
+        more = "" if len(r.exercise.hints) < 2 else f"   ({more_hints or 'more: grade hint ' + r.exercise.id})"
+        parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint, (more, "dim")))
     if next_step:
         parts.append(Text(next_step, style="bold"))
     if len(bad) > 1 and not every:

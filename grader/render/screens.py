@@ -9,24 +9,31 @@ from rich.text import Text
 
 from grader.grading.status import Status, Verdict
 from grader.render.console import FIRST_FAILING, bar, clip
-from grader.render.panels import exercise_panel, exercise_table
+from grader.render.panels import exercise_panel, exercise_table, warning_lines
 
 
-def render_set(console: Console, result, focus: bool = False, hint: str | None = None) -> None:
-    """The table, then the first failing exercise in detail (every failing check when `focus`)."""
+def render_set(console: Console, result, focus: bool = False, hint: str | None = None,
+               set_points: int | None = None) -> None:
+    """The table, then the first failing exercise in detail (every failing check when `focus`).
+    set_points: the whole set's points now (this run's exercises plus the latest of the others), when
+    only some exercises were graded."""
     console.print(exercise_table(result))
-    pts, total = result.points, result.set.points
-    console.print(Text(f"progress  [{bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)"))
+    pts, total = (result.points if set_points is None else set_points), result.set.points
+    console.print(Text(f"{result.set.name}  [{bar(pts, total)}] {pts}/{total} points   ({result.seconds:.2f} s)"))
     skipped = [c for r in result.exercises for c in r.checks if c.status == Verdict.SKIPPED]
     if skipped:
         console.print(Text(f"skipped {len(skipped)} check(s): {skipped[0].reason}", style="yellow"))
     target = next((r for r in result.exercises if r.status in FIRST_FAILING), None)
+    for r in result.exercises:
+        for line in (warning_lines(r) if r is not target else []):   # the target's panel says them
+            console.print(line)
     if target is not None:
         console.print(exercise_detail(target, every=focus, hint=hint))
     elif (nxt := next((r for r in result.exercises if r.status == Status.NOT_STARTED), None)) is not None:
         console.print(_next_up(nxt, hint))
     elif result.all_passed:
-        console.print(Text(f"All of {result.set.name} passes. Well done.", style="bold green"))
+        what = result.exercises[0].exercise.id if focus else f"All of {result.set.name}"
+        console.print(Text(f"{what} passes. Well done.", style="bold green"))
 
 
 def _next_up(r, hint: str | None) -> Text:
@@ -42,7 +49,8 @@ def _next_up(r, hint: str | None) -> Text:
 
 def exercise_detail(r, every: bool = False, hint: str | None = None) -> Panel:
     """The failing exercise in detail, as `grade SET` shows it."""
-    return exercise_panel(r, every, hint, next_step=f"Edit {r.file}, then run `grade {r.exercise.set}` again.")
+    again = r.exercise.id if every else r.exercise.set     # `every`: one exercise was asked for
+    return exercise_panel(r, every, hint, next_step=f"Edit {r.file}, then run `grade {again}` again.")
 
 
 def render_dashboard(console: Console, course, rows: list[dict], warning: str | None = None) -> None:
@@ -64,14 +72,17 @@ def render_dashboard(console: Console, course, rows: list[dict], warning: str | 
         console.print(Text(warning, style="yellow"))
 
 
-def render_hint(console: Console, exercise, n: int) -> None:
+def render_hint(console: Console, exercise, n: int, order: list[int] | None = None) -> None:
+    """The first n hints of the exercise, in `order` (hints for the failing checks first)."""
     hints = exercise.hints
     if not hints:
         console.print(f"{exercise.id} has no hints.")
         return
+    order = order or list(range(len(hints)))
     shown = min(n, len(hints))
-    for i in range(shown):
-        console.print(Text.assemble((f"hint {i + 1}/{len(hints)}: ", "bold cyan"), hints[i]))
+    console.print(Text(exercise.id, style="bold"))
+    for k in range(shown):
+        console.print(Text.assemble((f"hint {k + 1}/{len(hints)}: ", "bold cyan"), hints[order[k]]))
     if shown == len(hints) and n > len(hints):
         console.print(Text("That was the last hint.", style="dim"))
 

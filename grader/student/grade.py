@@ -81,11 +81,18 @@ def grade(course: Course, target: str, console, opts: Options, fmt: str = "text"
     if f.scan is not None:
         apply_problems(result, f.scan)
     warning = progress.record(course.root, result.exercises) if f.record else None
-    _show(console, result, fmt, target, ex is not None, warning, notebook, f.scan)
+    set_points = _set_points(course, s) if f.record and ex is not None else None
+    _show(console, result, fmt, target, ex is not None, warning, notebook, f.scan, set_points)
     return EXIT_OK if result.all_passed else EXIT_FAIL
 
 
-def _show(console, result, fmt: str, target: str, focus: bool, warning, notebook, sc) -> None:
+def _set_points(course: Course, s) -> int:
+    """The set's points now: the latest grade of every exercise (the one rule the dashboard uses too)."""
+    state, _ = progress.load(course.root)
+    return sum(int(state["exercises"].get(e.id, {}).get("points", 0) or 0) for e in s.exercises)
+
+
+def _show(console, result, fmt: str, target: str, focus: bool, warning, notebook, sc, set_points=None) -> None:
     if fmt == "json":
         doc = machine.as_json(result)
         if sc is not None:
@@ -97,7 +104,7 @@ def _show(console, result, fmt: str, target: str, focus: bool, warning, notebook
         nb_screens.render_notebook_problems(console, Path(notebook).name, sc.messages(result.set))
         nb_screens.render_notebook_set(console, result, f"grade {target} --notebook {notebook}", focus=focus)
     else:
-        screens.render_set(console, result, focus=focus)
+        screens.render_set(console, result, focus=focus, set_points=set_points)
     if warning and fmt == "text":
         console.print(warning, style="yellow")
 
@@ -114,7 +121,8 @@ def dashboard(course: Course, console, as_json: bool = False) -> int:
         recs = [state["exercises"].get(ex.id, {}) for ex in s.exercises]
         passed = [rec.get("status") == Status.PASSED for rec in recs]
         nxt = next((ex for ex, ok in zip(s.exercises, passed) if not ok), None)
-        rows.append({"name": name, "title": s.title, "points": sum(int(r.get("best", 0)) for r in recs),
+        rows.append({"name": name, "title": s.title, "points": sum(int(r.get("points", 0) or 0) for r in recs),
+                     "best": sum(int(r.get("best", 0) or 0) for r in recs),
                      "max": s.points, "passed": sum(passed), "total": len(s.exercises),
                      "next": f"{nxt.id}: {nxt.title}" if nxt else None})
     if as_json:

@@ -87,7 +87,8 @@ def record(root: Path, results) -> str | None:
         for r in results:
             rec = state["exercises"].setdefault(r.exercise.id, {"best": 0, "hints": 0})
             rec.update(status=r.status, points=r.points, max=r.max_points, checks=r.passed_checks,
-                       of=len(r.checks), when=int(time.time()))
+                       of=len(r.checks), when=int(time.time()),
+                       failing=[c.name for c in r.checks if c.status in ("fail", "error", "timeout")])
             rec["best"] = max(rec.get("best", 0), r.points)
         save(root, state)
     return warning

@@ -10,13 +10,31 @@ from grader.render import screens
 from grader.student import progress
 
 
-def hint(course: Course, target: str, console) -> int:
-    s, ex = resolve(course, target)
+def hint(course: Course, target: str | None, console) -> int:
+    """One more hint: for the named exercise (or set), else the one you are on; hints for the checks
+    that failed in your last run come first."""
+    state, _ = progress.load(course.root)
+    ex = current_exercise(course, state, target)
     if ex is None:
-        console_r.render_error(console, f"name one exercise, e.g. grade hint {s.exercises[0].id}")
+        console_r.render_error(console, "every exercise passes: no hint needed" if target is None else
+                               f"every exercise of {target} passes: name one, e.g. grade hint {target}/...")
         return EXIT_USAGE
-    screens.render_hint(console, ex, progress.next_hint(course.root, ex.id))
+    failing = state["exercises"].get(ex.id, {}).get("failing", [])
+    screens.render_hint(console, ex, progress.next_hint(course.root, ex.id), ex.hint_order(failing))
     return EXIT_OK
+
+
+def current_exercise(course: Course, state: dict, target: str | None = None):
+    """The named exercise; or the first exercise not passed in the named set, or in the whole course."""
+    if target is not None:
+        s, ex = resolve(course, target)
+        if ex is not None:
+            return ex
+        sets = [s]
+    else:
+        sets = [course.set(n) for n in course.set_names]
+    return next((e for s in sets for e in s.exercises
+                 if state["exercises"].get(e.id, {}).get("status") != "passed"), None)
 
 
 def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:

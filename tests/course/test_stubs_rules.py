@@ -50,10 +50,13 @@ def test_forbidden_imports_and_calls():
     rules = Rules(forbid_imports=("torch", "numpy"), forbid_calls=(".backward", "torch.autograd", "F.cross_entropy"))
     src = ("import numpy as np\nfrom torch.nn import functional as F\nimport math\n"
            "loss.backward()\ng = torch.autograd.grad(y, x)\nl = F.cross_entropy(a, b)\nm = __import__('torch')\n")
-    found = violations(src, rules)
+    found = violations(src + "x = np.zeros(1)\n", rules)
     lines = [ln for ln, _ in found]
     assert lines == [1, 2, 4, 5, 6, 7]
     assert "numpy" in found[0][1]
+    assert [ln for ln, _ in violations(src, rules)] == [1, 2, 4, 5, 6, 7]   # __import__: no import is "unused"
+    plain = src.replace("m = __import__('torch')\n", "")
+    assert [ln for ln, _ in violations(plain, rules)] == [2, 4, 5, 6]     # np never used: a warning only
 
 
 def test_rules_allow_clean_code_and_ignore_syntax_errors():
@@ -65,4 +68,6 @@ def test_rules_allow_clean_code_and_ignore_syntax_errors():
 def test_forbidden_call_names_cannot_be_imported_around():
     rules = Rules(forbid_calls=("torch.autograd", "F.cross_entropy"))
     src = "import torch.autograd\nfrom torch import autograd\nfrom torch.autograd import grad\nimport torch\n"
-    assert [ln for ln, _ in violations(src, rules)] == [1, 2, 3]
+    assert [ln for ln, _ in violations(src + "z = (torch, autograd, grad)\n", rules)] == [1, 2, 3]
+    # reached without naming them (globals(), getattr, eval...): no import counts as unused
+    assert [ln for ln, _ in violations(src + "g = globals()['grad']\n", rules)] == [1, 2, 3]
