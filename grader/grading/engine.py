@@ -123,6 +123,8 @@ def _verdict(cr: CheckResult, m: CheckMeta, run: CheckRun, r: CheckRun, got: Job
     elif run.status == RunStatus.OK and r.status == RunStatus.OK:
         cr.comparison = compare(r.value, run.value, m.rtol, m.atol)
         cr.status = Verdict.PASS if cr.comparison.verdict != "wrong" else Verdict.FAIL
+        if m.milestone:
+            cr.produced = produced(run.value)
     elif r.status != RunStatus.OK:
         cr.error = {"type": "ReferenceFailed", "message": f"the reference itself did not pass this check "
                     f"({r.status}: {(r.error or {}).get('message', '')}); this is a bug in the course"}
@@ -132,6 +134,19 @@ def _verdict(cr: CheckResult, m: CheckMeta, run: CheckRun, r: CheckRun, got: Job
         cr.status = Verdict.TIMEOUT
     elif run.status == RunStatus.LOST:
         cr.error = {"type": "Lost", "message": got.detail or "the check never reported back"}
+
+
+def produced(value, limit: int = 12) -> dict:
+    """What a milestone made, to show: its top-level numbers and texts (texts cut to 2,000 characters)."""
+    if type(value) is not dict:
+        return {}
+    out = {}
+    for k, v in value.items():
+        if len(out) >= limit:
+            break
+        if type(v) in (int, float, bool) or (type(v) is str and v):
+            out[str(k)[:80]] = v[:2000] if type(v) is str else v
+    return out
 
 
 def _honest_skip(run: CheckRun, got: JobResult) -> bool:

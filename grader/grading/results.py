@@ -23,6 +23,7 @@ class CheckResult:
     seconds: float = 0.0
     reason: str = ""                 # why skipped
     mistake: Mistake | None = None   # the known mistake this failing check's results match
+    produced: dict = field(default_factory=dict)   # a milestone's numbers and texts, to show the student
 
 
 @dataclass

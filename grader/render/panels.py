@@ -34,8 +34,13 @@ def check_detail(c, name_mistake: bool = False) -> Group:
     lines: list = [head]
     if c.status == Verdict.FAIL and c.comparison:
         shown = ordered(c.comparison.mismatches)
+        counts: dict[str, int] = {}
         for m in shown[:SHOWN]:
-            lines.append(mismatch(m))
+            for note in m.notes:
+                counts[note] = counts.get(note, 0) + 1
+        said: set[str] = set()
+        for m in shown[:SHOWN]:
+            lines.append(mismatch(m, counts, said))
         if len(shown) > SHOWN:
             more = ", ".join(m.path for m in shown[SHOWN:SHOWN + 6]) + (", ..." if len(shown) > SHOWN + 6 else "")
             lines.append(Text(f"  and {len(shown) - SHOWN} more wrong: {more}", style="dim"))
@@ -64,18 +69,36 @@ def ordered(mismatches: list) -> list:
     return sorted(mismatches, key=lambda m: "grad" in m.path.lower())
 
 
-def mismatch(m) -> Text:
+def mismatch(m, counts: dict[str, int] | None = None, said: set[str] | None = None) -> Text:
+    """One wrong key. Across a check, a note is said once, with how often it applies (`counts`, `said`)."""
     t = Text(f"  {m.path}: ", style="bold")
     t.append("wrong", style="red")
     if m.maxdiff is not None and m.maxdiff != float("inf"):
         t.append(f"   maxdiff {m.maxdiff:.3g}")
-    t.append(f"\n    expected {m.expected}, got {m.got}")
+    if m.expected == m.got:   # same shape and dtype: only the values differ
+        t.append(f"\n    {m.expected}, as expected, but the values differ")
+    else:
+        t.append(f"\n    expected {m.expected}, got {m.got}")
     if m.worst:
         t.append(f"\n    {m.worst}")
     for note in m.notes:
-        t.append(f"\n    - {note}", style="yellow")
+        if said is not None and note in said:
+            continue
+        n = (counts or {}).get(note, 1)
+        t.append(f"\n    - {note}" + (f" ({n} ×)" if n > 1 else ""), style="yellow")
+        if said is not None:
+            said.add(note)
     if m.grid:
         t.append("\n    wrong elements (x):\n" + indent("\n".join(m.grid), 6), style="dim")
+    return t
+
+
+def milestone_reward(c) -> Text:
+    """A passed milestone, with what the student's own model produced: its numbers and its samples."""
+    t = Text.assemble(("milestone passed: ", "bold green"), c.description)
+    for k, v in c.produced.items():
+        shown = f"{v:.4g}" if type(v) is float else str(v)
+        t.append(f"\n  {k}: " + ("\n    " + shown.replace("\n", "\n    ") if "\n" in shown else shown), style="green")
     return t
 
 

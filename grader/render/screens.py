@@ -9,7 +9,7 @@ from rich.text import Text
 
 from grader.grading.status import Status, Verdict
 from grader.render.console import FIRST_FAILING, bar, clip
-from grader.render.panels import exercise_panel, exercise_table, warning_lines
+from grader.render.panels import exercise_panel, exercise_table, milestone_reward, warning_lines
 
 
 def render_set(console: Console, result, focus: bool = False, hint: str | None = None,
@@ -23,6 +23,8 @@ def render_set(console: Console, result, focus: bool = False, hint: str | None =
     skipped = [c for r in result.exercises for c in r.checks if c.status == Verdict.SKIPPED]
     if skipped:
         console.print(Text(f"skipped {len(skipped)} check(s): {skipped[0].reason}", style="yellow"))
+    for c in (c for r in result.exercises for c in r.checks if c.milestone and c.status == Verdict.PASS):
+        console.print(milestone_reward(c))
     target = next((r for r in result.exercises if r.status in FIRST_FAILING), None)
     for r in result.exercises:
         for line in (warning_lines(r) if r is not target else []):   # the target's panel says them
