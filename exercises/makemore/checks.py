@@ -308,13 +308,13 @@ def grucell_gates(m, ctx):
 
 @check("gru", "RNN(cell_type='gru'): logits, the loss and the gradient of every parameter", points=3)
 def gru_model(m, ctx):
-    model = m.RNN(SMALL, cell_type="gru")
+    model = importlib.import_module("rnn").RNN(SMALL, cell_type="gru")
     return {"parameters": parameter_list(model), **model_run(model, ctx, rnn_names("gru"), SMALL, 3, 7)}
 
 
 @check("gru", "the hidden state is carried through the GRU: edit the token at position 2 of 8; which logits change", points=1)
 def gru_carried(m, ctx):
-    model = m.RNN(OTHER, cell_type="gru")
+    model = importlib.import_module("rnn").RNN(OTHER, cell_type="gru")
     set_roles(model, ctx, rnn_names("gru"))
     idx = tokens(ctx, OTHER, 2, 8)
     return {"positions whose logits changed (2 and every later one)": changed_positions(model, idx, 2, (idx[:, 2] + 1) % 7)}

@@ -1,6 +1,8 @@
 """The GRU cell: a gated update of the hidden state, easier to optimize than the plain RNN cell.
 
-    model = RNN(config, cell_type='gru')   # RNN of rnn.py builds a GRUCell for 'gru'
+    model = RNN(config, cell_type='gru')   # the RNN of rnn.py, with this cell
+
+gru.py imports nothing from rnn.py (rnn.py imports GRUCell from here).
 
 With xh = [x_t, h_{t-1}]:
     r    = sigmoid(xh_to_r(xh))                      the reset gate
@@ -11,8 +13,6 @@ With xh = [x_t, h_{t-1}]:
 import torch
 import torch.nn as nn
 from torch.nn import functional as F
-
-from rnn import RNN  # noqa: F401  (the model that runs this cell: RNN(config, cell_type='gru'))
 
 
 class GRUCell(nn.Module):

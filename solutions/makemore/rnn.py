@@ -1,6 +1,6 @@
 """A recurrent language model: one hidden state, updated once per character.
 
-    model = RNN(config, cell_type='rnn')   # or 'gru': the cell of gru.py
+    model = RNN(config, cell_type='rnn')   # or 'gru': the GRUCell of gru.py
     logits, loss = model(idx, targets)      # idx (B, T); logits (B, T, vocab_size)
 
 A cell takes the input at step t, x_t (B, n_embd), and the previous hidden state h_{t-1}
@@ -10,6 +10,8 @@ cell over the sequence, and reads the logits of every step off that step's hidde
 import torch
 import torch.nn as nn
 from torch.nn import functional as F
+
+from gru import GRUCell  # the next exercise: makemore.py keeps every model in one file, here it is gru.py
 
 
 class RNNCell(nn.Module):
@@ -42,7 +44,6 @@ class RNN(nn.Module):
         if cell_type == 'rnn':
             self.cell = RNNCell(config)
         elif cell_type == 'gru':
-            from gru import GRUCell  # the next exercise (gru.py); imported here so that rnn.py works on its own
             self.cell = GRUCell(config)
         # BEGIN SOLUTION: self.lm_head: a linear layer from n_embd2 to vocab_size
         self.lm_head = nn.Linear(config.n_embd2, self.vocab_size)
