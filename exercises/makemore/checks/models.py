@@ -1,4 +1,5 @@
-"""Checks of the makemore set. Each runs on your module and on the reference; the results are compared.
+"""Checks of bow.py, rnn.py, gru.py and transformer.py. Each runs on your module and on the reference;
+the results are compared.
 
 Weights are set by ROLE: every check writes seeded values into the parameters named as in
 makemore.py (wte.weight, cell.xh_to_h.weight, transformer.h.0.attn.c_attn.weight, ...), so the order
@@ -10,13 +11,11 @@ import atexit
 import importlib
 import math
 import os
-import time
 import zlib
 from dataclasses import dataclass
 
 import numpy.random  # noqa: F401  loaded here, in the trusted worker: the engine seeds it in every job
 import torch
-from torch.nn import functional as F
 
 from grader.checks import check, grads
 
@@ -112,10 +111,10 @@ def changed_positions(f, idx, at, new_value):
 
 
 def mask_buffers(module, block_size):
-    """Is there a buffer holding the (block_size, block_size) lower-triangular mask? (its name is yours)"""
-    tril = torch.tril(torch.ones(block_size, block_size))
-    return any(b.dim() >= 2 and tuple(b.shape[-2:]) == (block_size, block_size) and b.numel() == block_size ** 2
-               and torch.equal(b.reshape(block_size, block_size).float(), tril) for b in module.buffers())
+    """Every buffer with block_size**2 entries, as a (block_size, block_size) float tensor: the causal
+    mask must be one of them (its name and its leading dimensions of size 1 are yours to choose)."""
+    n = block_size
+    return [b.detach().reshape(n, n).float() for b in module.buffers() if b.numel() == n * n]
 
 
 def model_run(model, ctx, names, cfg, B, T):
@@ -126,59 +125,6 @@ def model_run(model, ctx, names, cfg, B, T):
     logits_only, no_loss = model(idx)
     loss.backward()
     return {"logits": logits, "loss": loss, "loss without targets": no_loss, **grads(**params)}
-
-
-# ---- dataset -------------------------------------------------------------------------------------
-
-WORDS = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "zoe", "x"]
-
-
-@check("dataset", "CharDataset of 8 words (13 characters): stoi (0 is reserved), itos, get_vocab_size, get_output_length, encode, decode", points=2)
-def ds_vocab(m):
-    chars = sorted(set("".join(WORDS)))
-    ds = m.CharDataset(WORDS, chars, max(len(w) for w in WORDS))
-    ix = ds.encode("emma")
-    return {"stoi": dict(ds.stoi), "itos": {str(k): v for k, v in ds.itos.items()},
-            "get_vocab_size()": ds.get_vocab_size(), "get_output_length()": ds.get_output_length(),
-            "encode('emma')": ix, "encode's dtype": str(ix.dtype), "decode([13, 1, 9])": ds.decode([13, 1, 9]),
-            "len": len(ds)}
-
-
-@check("dataset", "__getitem__: x is 0 then the word; y is the word, then 0, then -1s; for every word (the longest too)", points=3)
-def ds_items(m):
-    chars = sorted(set("".join(WORDS)))
-    ds = m.CharDataset(WORDS, chars, 9)  # longer than any word: three rows of -1 padding at least
-    xs, ys = zip(*(ds[i] for i in range(len(ds))))
-    ds2 = m.CharDataset(["abc", "a", "cab"], ["a", "b", "c"], 3)  # "abc" is the longest: no -1 in its y
-    xs2, ys2 = zip(*(ds2[i] for i in range(len(ds2))))
-    return {"x (one row per word)": torch.stack(xs), "y (one row per word)": torch.stack(ys),
-            "x, max_word_length 3": torch.stack(xs2), "y, max_word_length 3": torch.stack(ys2)}
-
-
-@check("dataset", "create_datasets on 25 lines (spaces, blank lines): cleaned words, chars, max_word_length, "
-       "test set of int(0.1 * 23) = 2 words, the split of a seeded randperm", points=3)
-def ds_split_small(m, ctx):
-    rng = ctx.random
-    words = ["".join(rng.choice("abcdefgh") for _ in range(rng.randint(2, 7))) for _ in range(23)]
-    lines = [("  " + w if i % 5 == 0 else w + " " if i % 7 == 0 else w) for i, w in enumerate(words)]
-    lines[3:3] = [""]
-    lines[11:11] = ["   "]
-    train, test = m.create_datasets(lines, generator=torch.Generator().manual_seed(3407))
-    return {"train words": list(train.words), "test words": list(test.words), "chars": list(train.chars),
-            "max_word_length": train.max_word_length, "test's chars and max_word_length are the same":
-            [list(test.chars), test.max_word_length]}
-
-
-@check("dataset", "create_datasets on 12,345 words: the test set is capped at 1000; the generator you are given is used", points=2)
-def ds_split_large(m, ctx):
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    g = ctx.generator()
-    lens = torch.randint(3, 9, (12345,), generator=g)
-    ids = torch.randint(0, 26, (12345, 8), generator=g).tolist()
-    words = ["".join(letters[i] for i in row[:n]) for row, n in zip(ids, lens.tolist())]
-    train, test = m.create_datasets(words, generator=torch.Generator().manual_seed(42))
-    return {"len(train)": len(train), "len(test)": len(test),
-            "the first 20 test words": list(test.words[:20]), "the first 20 train words": list(train.words[:20])}
 
 
 # ---- bow -----------------------------------------------------------------------------------------
@@ -194,7 +140,7 @@ def cbow_values(m, ctx):
     x = ctx.randn(2, 6, 5, requires_grad=True)
     out = mod(x)
     backward(ctx, out)
-    return {"out": out, **grads(x=x), "the tril mask is a registered buffer": mask_buffers(mod, SMALL.block_size),
+    return {"out": out, **grads(x=x), "buffers (the tril mask, registered with register_buffer)": mask_buffers(mod, SMALL.block_size),
             "parameters": parameter_list(mod)}
 
 
@@ -350,7 +296,7 @@ def attn_values(m, ctx):
     x = ctx.randn(2, 7, SMALL.n_embd, requires_grad=True)
     out = attn(x)
     backward(ctx, out)
-    return {"out": out, **grads(x=x, **params), "the tril mask is a registered buffer": mask_buffers(attn, SMALL.block_size),
+    return {"out": out, **grads(x=x, **params), "buffers (the tril mask, registered with register_buffer)": mask_buffers(attn, SMALL.block_size),
             "parameters": parameter_list(attn)}
 
 
@@ -395,129 +341,3 @@ def transformer_causal(m, ctx):
         logits, _ = model(idx)
     return {"positions whose logits changed (2 and later)": changed_positions(model, idx, 2, (idx[:, 2] + 1) % 7),
             "logits": logits}
-
-
-# ---- sample --------------------------------------------------------------------------------------
-
-class ToyModel:
-    """A stand-in language model: the logits at step t depend on the token at t and on the first token
-    it is given (so cropping the context matters); it notes the longest context it was fed."""
-
-    def __init__(self, ctx, vocab_size=9, block_size=4):
-        self.table = 2 * torch.randn(vocab_size, vocab_size, generator=ctx.generator(11))
-        self.first = torch.randn(vocab_size, vocab_size, generator=ctx.generator(12))
-        self.block_size = block_size
-        self.longest = 0
-
-    def get_block_size(self):
-        return self.block_size
-
-    def __call__(self, idx, targets=None):
-        self.longest = max(self.longest, idx.shape[1])
-        return self.table[idx] + self.first[idx[:, :1]], None
-
-
-@check("sample", "greedy (do_sample=False): 10 new tokens after a 2-token prompt, block_size 4 (crop the context)", points=2)
-def sample_greedy(m, ctx):
-    model = ToyModel(ctx)
-    idx = torch.randint(0, 9, (3, 2), generator=ctx.generator())
-    out = m.generate(model, idx, 10)
-    return {"tokens": out, "the longest context fed to the model (block_size is 4)": model.longest}
-
-
-@check("sample", "do_sample=True with a seeded generator: 300 rows, 3 new tokens; the same draw with another seed", points=2)
-def sample_generator(m, ctx):
-    model = ToyModel(ctx)
-    idx = torch.zeros((300, 1), dtype=torch.long)
-    a = m.generate(model, idx, 3, do_sample=True, generator=torch.Generator().manual_seed(3407))
-    b = m.generate(model, idx, 3, do_sample=True, generator=torch.Generator().manual_seed(1))
-    return {"tokens (generator seeded 3407)": a, "tokens (generator seeded 1)": b}
-
-
-@check("sample", "temperature: 400 samples of one token at temperature 0.5 and 2.0 (same seeded generator)", points=2)
-def sample_temperature(m, ctx):
-    model = ToyModel(ctx)
-    idx = torch.randint(0, 9, (400, 1), generator=ctx.generator())
-    cold = m.generate(model, idx, 1, temperature=0.5, do_sample=True, generator=torch.Generator().manual_seed(7))
-    hot = m.generate(model, idx, 1, temperature=2.0, do_sample=True, generator=torch.Generator().manual_seed(7))
-    return {"tokens at temperature 0.5": cold[:, 1], "tokens at temperature 2.0": hot[:, 1]}
-
-
-@check("sample", "top_k=3: 400 samples of one token, each one of the 3 largest logits of its row", points=2)
-def sample_top_k(m, ctx):
-    model = ToyModel(ctx)
-    idx = torch.randint(0, 9, (400, 1), generator=ctx.generator())
-    out = m.generate(model, idx, 1, do_sample=True, top_k=3, generator=torch.Generator().manual_seed(7))
-    return {"tokens (top_k=3)": out[:, 1]}
-
-
-class AdamW:
-    """torch.optim.AdamW's update, written out (constructing torch.optim.AdamW imports torch._dynamo,
-    which costs seconds in every job); makemore.py's settings: betas (0.9, 0.99), weight decay 0.01."""
-
-    def __init__(self, params, lr, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.01):
-        self.params, self.lr, self.betas, self.eps, self.wd = list(params), lr, betas, eps, weight_decay
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = 0
-
-    @torch.no_grad()
-    def step(self):
-        self.t += 1
-        b1, b2 = self.betas
-        for p, m, v in zip(self.params, self.m, self.v):
-            if p.grad is None:
-                continue
-            p.mul_(1 - self.lr * self.wd)
-            m.lerp_(p.grad, 1 - b1)
-            v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
-            denom = (v.sqrt() / math.sqrt(1 - b2 ** self.t)).add_(self.eps)
-            p.addcdiv_(m, denom, value=-self.lr / (1 - b1 ** self.t))
-
-
-MILESTONE = dict(n_layer=2, n_head=4, n_embd=32, n_embd2=32, batch_size=32, max_steps=600, learning_rate=5e-3)
-GOAL = 2.30  # test loss; a bigram model cannot go below about 2.45 on names.txt
-
-
-@check("sample", f"milestone: your Transformer, trained {MILESTONE['max_steps']} steps on names.txt, reaches a test loss "
-       f"below {GOAL} (and shows 20 samples)", points=4, data=["names.txt"], milestone=True, timeout=60)
-def milestone(m, ctx):
-    """Built only from your pieces: dataset.create_datasets, transformer.Transformer and generate."""
-    dataset = importlib.import_module("dataset")
-    transformer = importlib.import_module("transformer")
-    cfg = MILESTONE
-    lines = ctx.data("names.txt").read_text(encoding="utf-8").splitlines()
-    train, test = dataset.create_datasets(lines, generator=torch.Generator().manual_seed(3407))
-    ctx.progress(0.0, f"{len(train)} training words, {len(test)} test words")
-    X, Y = (torch.stack(t) for t in zip(*(train[i] for i in range(len(train)))))
-    Xt, Yt = (torch.stack(t) for t in zip(*(test[i] for i in range(len(test)))))
-
-    config = dataset.ModelConfig(vocab_size=train.get_vocab_size(), block_size=train.get_output_length(),
-                                 n_layer=cfg["n_layer"], n_head=cfg["n_head"], n_embd=cfg["n_embd"], n_embd2=cfg["n_embd2"])
-    torch.manual_seed(3407)
-    model = transformer.Transformer(config)
-    optimizer = AdamW(model.parameters(), lr=cfg["learning_rate"])
-    g = torch.Generator().manual_seed(3407)
-    t0 = time.time()
-    for step in range(cfg["max_steps"]):
-        ix = torch.randint(len(X), (cfg["batch_size"],), generator=g)
-        logits, loss = model(X[ix], Y[ix])
-        model.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        if step % 25 == 0:
-            ctx.progress(step / cfg["max_steps"], f"step {step} | loss {loss.item():.4f} | {time.time() - t0:.0f} s")
-
-    model.eval()
-    with torch.no_grad():
-        _, test_loss = model(Xt, Yt)
-        steps = train.get_output_length() - 1
-        samples = m.generate(model, torch.zeros((20, 1), dtype=torch.long), steps, do_sample=True,
-                             generator=torch.Generator().manual_seed(3407))
-    words = []
-    for row in samples[:, 1:].tolist():
-        row = row[:row.index(0)] if 0 in row else row
-        words.append(train.decode(row))
-    print(f"test loss {test_loss.item():.4f} (goal: below {GOAL}) after {cfg['max_steps']} steps, {time.time() - t0:.1f} s")
-    print("samples: " + ", ".join(words))
-    return {f"test loss below {GOAL}": test_loss.item() < GOAL}
