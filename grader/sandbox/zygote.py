@@ -6,6 +6,8 @@ object per line. Results go to files in the job's folder.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -24,13 +26,29 @@ def _send(obj: dict) -> None:
 
 
 def _load_checks(files: list[str]) -> list:
+    """Import a set's checks.py, or every file of its checks/ folder as one package (`_z2h_checks`),
+    so the files can share helpers by relative import (`from ._common import seeded`); a file whose
+    name starts with "_" holds helpers, and is imported only by those who use it."""
     from grader import checks
-    for i, f in enumerate(files):
-        spec = importlib.util.spec_from_file_location(f"_z2h_checks_{i}", f)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod
-        spec.loader.exec_module(mod)
+    if len(files) == 1 and os.path.basename(files[0]) == "checks.py":
+        _exec("_z2h_checks", files[0])
+        return checks.REGISTRY
+    folder = os.path.dirname(files[0])
+    pkg = importlib.util.module_from_spec(importlib.machinery.ModuleSpec("_z2h_checks", None, is_package=True))
+    pkg.__path__ = [folder]
+    sys.modules["_z2h_checks"] = pkg
+    for f in files:
+        name = os.path.splitext(os.path.basename(f))[0]
+        if not name.startswith("_") and f"_z2h_checks.{name}" not in sys.modules:
+            importlib.import_module(f"_z2h_checks.{name}")
     return checks.REGISTRY
+
+
+def _exec(name: str, path: str) -> None:
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
 
 
 # Imported before forking: a job that runs as another user (batch, --from as root) may be unable
