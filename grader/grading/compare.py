@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from grader.grading.keys import is_gradient
 from grader.sandbox.wire import Array, Unsupported
 
 # dtype -> (rtol, atol); Python floats are float64
@@ -98,7 +99,7 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol, same_nan: bool = Fal
 
 
 def _none_note(path: str, exp, got) -> list[str]:
-    if got is None and exp is not None and "grad" in path:
+    if got is None and exp is not None and is_gradient(path):
         return ["the gradient is None: nothing flowed back to it (is it used, and does it require grad?)"]
     if type(got) is Unsupported:
         return [f"the check got a {got.type}, which cannot be compared"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.grading.keys import is_gradient
+
 GRID_MAX = (8, 40)  # rows, columns of the wrong-element map
 
 
@@ -43,7 +45,7 @@ def value_notes(path: str, e: np.ndarray, g: np.ndarray, bad: np.ndarray, rtol: 
         notes.append(f"contains inf in {n_inf} of {g.size} places (an overflow: exp of a large number, or log(0))")
     if n_nan or n_inf:
         return notes
-    is_grad = "grad" in path
+    is_grad = is_gradient(path)
     if not g.any() and e.any():
         notes.append("is all zeros: no gradient reached it (a missing _backward, or grads zeroed after backward?)"
                      if is_grad else "is all zeros")

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.grading.keys import is_gradient
 from grader.grading.status import Status, Verdict
 from grader.render.console import MARK, STYLE, indent, shorten_paths
 
@@ -66,7 +67,7 @@ SHOWN = 4   # mismatches shown in full per check; the rest are named
 
 def ordered(mismatches: list) -> list:
     """Outputs and losses before parameters and gradients; otherwise in the order the check computed them."""
-    return sorted(mismatches, key=lambda m: "grad" in m.path.lower())
+    return sorted(mismatches, key=lambda m: is_gradient(m.path))
 
 
 def mismatch(m, counts: dict[str, int] | None = None, said: set[str] | None = None) -> Text:
