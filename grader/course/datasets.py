@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +60,8 @@ def sha256(path: Path) -> str:
 
 def fetch(ds: Dataset, root: Path, timeout: float = 30.0) -> Path:
     """Download into <course>/data/, verify, and only then move into place. Raises OSError in words."""
+    import urllib.error   # only here: grading never pays for the HTTP stack
+    import urllib.request
     dest = root / "data" / ds.name
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
