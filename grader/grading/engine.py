@@ -55,6 +55,11 @@ def _prepare(s: ExerciseSet, folder: Path, exercises: list[Exercise]) -> tuple[d
             continue
         source = path.read_text(encoding="utf-8", errors="replace")
         res.unwritten = stubs.unwritten(source)
+        for need in ex.needs:
+            other = folder / f"{need}.py"
+            left = stubs.unwritten(other.read_text(encoding="utf-8", errors="replace")) if other.is_file() else []
+            if left:
+                res.blocked_by[f"{need}.py"] = left
         res.violations, res.warnings = rules.check(source, ex.rules)
         for need in ex.needs:  # a rule broken in a module this one imports is broken here too
             other = folder / f"{need}.py"
@@ -168,5 +173,9 @@ def _status(res: ExerciseResult, got: JobResult) -> Status:
     if Verdict.ERROR in st:
         return Status.ERROR
     if all(x == Verdict.TODO for x in st):
+        if res.blocked_by and not res.unwritten:   # written, but what it imports is not: say so
+            res.detail = "blocked: needs " + "; ".join(
+                f"{f} (not written yet: {', '.join(names[:6])})" for f, names in res.blocked_by.items())
+            return Status.BLOCKED
         return Status.NOT_STARTED
     return Status.PASSED if all(x == Verdict.PASS for x in st) else Status.FAILING

@@ -40,6 +40,7 @@ class ExerciseResult:
     detail: str = ""
     file: str = ""
     unwritten: list[str] = field(default_factory=list)     # functions still raising NotImplementedError
+    blocked_by: dict[str, list[str]] = field(default_factory=dict)   # module it imports -> what is unwritten there
     runs: dict = field(default_factory=dict, repr=False)   # the student's raw runs, for diagnosis
 
     @property

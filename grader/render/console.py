@@ -15,7 +15,8 @@ from grader.grading.status import NEEDS_WORK, Status, Verdict
 
 
 STYLE = {Status.PASSED: "green", Status.FAILING: "red", Status.NOT_STARTED: "dim", Status.ERROR: "red",
-         Status.TIMED_OUT: "yellow", Status.RULE_BROKEN: "magenta", Status.SKIPPED: "yellow"}
+         Status.TIMED_OUT: "yellow", Status.RULE_BROKEN: "magenta", Status.SKIPPED: "yellow",
+         Status.BLOCKED: "yellow"}
 
 
 MARK = {Verdict.PASS: "ok", Verdict.FAIL: "wrong", Verdict.TODO: "todo", Verdict.ERROR: "error",

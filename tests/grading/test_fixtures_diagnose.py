@@ -53,3 +53,15 @@ def test_two_mistakes_are_both_named_and_subsets_dropped():
     student = {"a": run(2.0), "b": run(3.0)}
     kept = diagnose.explain(metas, student, ref, [("m1", m1), ("m2", m2), ("m3", m3)], {"a", "b"})
     assert [m for m, _ in kept] == ["m1", "m2"]
+
+
+def test_an_exercise_waiting_for_an_unwritten_import_is_blocked(toy):
+    import shutil
+
+    from grader.course.manifest import load_course
+    from grader.grading import engine
+    shutil.copy(toy / "solutions" / "toy" / "counter.py", toy / "exercises" / "toy" / "counter.py")
+    res = engine.grade_set(load_course(toy).set("toy"))
+    scale, counter = res.exercises
+    assert scale.status == "not started" and scale.unwritten == ["scale"]
+    assert counter.status == "blocked" and "scale.py" in counter.detail and counter.unwritten == []
