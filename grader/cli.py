@@ -52,7 +52,7 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("action", nargs="?", choices=["list", "fetch"], default="list")
         p.add_argument("names", nargs="*", help="datasets to fetch")
     if verb == "dev":
-        p.add_argument("action", choices=["build", "check", "record", "new"])
+        p.add_argument("action", choices=["build", "check", "record", "new", "mutants"])
         p.add_argument("sets", nargs="*", help="only these sets (dev new: SET [EXERCISE])")
         p.add_argument("-v", "--verbose", action="store_true", help="dev check: list every passed line too")
     if verb == "publish":

@@ -357,11 +357,11 @@ def tanh(m, ctx):
     return res
 
 
-@check("value", "c = a.relu(); c.grad = 3.0 at a = 2.5, -1.5 and a seeded a: c = max(0, a); a.grad is 0 where a "
-       "is negative")
+@check("value", "c = a.relu(); c.grad = 3.0 at a = 2.5, 0.25, -1.5 and a seeded a: c = max(0, a); a.grad is 0 "
+       "where a is negative")
 def relu(m, ctx):
     res = {}
-    for x in (2.5, -1.5, _num(ctx.random)):
+    for x in (2.5, 0.25, -1.5, _num(ctx.random)):
         a = m.Value(x)
         c = a.relu()
         c.grad = 3.0

@@ -5,8 +5,29 @@ from grader.instructor import selfcheck as authoring
 from grader.render import screens
 
 
+def _mutants(course, names, console) -> int:
+    """`grade dev mutants [SET...]`: grade small mutants of each reference; list the survivors."""
+    from grader.instructor import mutants
+    weak = False
+    for name in names or course.set_names:
+        s = course.set(name)
+        report = mutants.run(s, on_exercise=lambda ex: console.print(f"mutating {ex.id} ..."))
+        mutants.write(s, report)
+        killed, total, left = mutants.score(report, mutants.equivalent(s))
+        console.print(f"{name}: {killed}/{total} mutants killed or equivalent "
+                      f"({100 * killed / max(total, 1):.0f}%)", style="bold")
+        for ex, what in left:
+            console.print(f"  survives: solutions/{name}/{ex}.py {what}", style="yellow", markup=False)
+        weak |= bool(total) and killed < 0.95 * total
+    console.print("Survivors that change nothing go in solutions/SET/mutants.toml as [[equivalent]] "
+                  "(exercise, what, why); the others need a stronger check.", markup=False)
+    return 1 if weak else 0
+
+
 def run(course, args, console) -> int:
     names = args.sets or None
+    if args.action == "mutants":
+        return _mutants(course, names, console)
     if args.action == "build":
         changed = authoring.build(course, names)
         for p in changed:
@@ -34,6 +55,8 @@ def run(course, args, console) -> int:
     findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."))
     shown = findings.lines if getattr(args, "verbose", False) else [ln for ln in findings.lines if not ln[0]]
     screens.render_lines(console, shown, "grade dev check")
+    for note in findings.notes:
+        console.print(note, markup=False)
     good = sum(ok for ok, _ in findings.lines)
     console.print(f"{good} passed, {len(findings.lines) - good} failed")
     return 0 if findings.passed else 1

@@ -25,6 +25,7 @@ from grader.course.manifest import ContentError, Course, ExerciseSet
 @dataclass
 class Findings:
     lines: list[tuple[bool, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # said always, judged by nobody (mutation scores)
 
     def ok(self, cond: bool, text: str) -> bool:
         self.lines.append((bool(cond), text))
@@ -93,12 +94,25 @@ def check_course(course: Course, names: list[str] | None = None, on_set=None) ->
             f.ok(False, str(e))
             continue
         f.ok(True, f"{name}: set.toml is valid ({len(s.exercises)} exercises, {s.points} points)")
+        f.notes.append(_mutation_note(s))
         on_set and on_set(name)
         try:
             _check_set(s, f)
         except ContentError as e:
             f.ok(False, str(e))
     return f
+
+
+def _mutation_note(s: ExerciseSet) -> str:
+    """The set's recorded mutation score (`grade dev mutants` measures it; too slow to run here)."""
+    from grader.instructor import mutants
+    report, fresh = mutants.recorded(s)
+    if report is None:
+        return f"{s.name}: mutation score not measured (grade dev mutants {s.name})"
+    killed, total, left = mutants.score(report, mutants.equivalent(s))
+    return (f"{s.name}: mutation score {100 * killed / max(total, 1):.0f}% ({killed}/{total}"
+            f"{', ' + str(len(left)) + ' unexplained survivors' if left else ''})"
+            f"{'' if fresh else ', recorded before the last change: grade dev mutants ' + s.name}")
 
 
 def _check_set(s: ExerciseSet, f: Findings) -> None:
