@@ -52,6 +52,10 @@ def check_detail(c, name_mistake: bool = False) -> Group:
     elif c.error and c.error.get("type") == "MemoryError":
         lines.append(Text("  MemoryError: the code used more memory than the grader allows (2 GiB): "
                           "a tensor far too large, or a list that grows forever?", style="red"))
+    elif c.error and c.error.get("in_check") is not None and not c.error.get("where"):
+        lines.append(Text(f"  the check could not use what your code returned: {c.error.get('type')}: "
+                          f"{c.error.get('message')}\n    (at `{c.error['in_check']}` in the check: is the return "
+                          "value of the right type, e.g. a tensor and not a float or a list?)", style="red"))
     elif c.error:
         tb = c.error.get("traceback") or f"{c.error.get('type')}: {c.error.get('message')}"
         lines.append(Text(indent(shorten_paths(tb)), style="red"))

@@ -155,10 +155,18 @@ def _import_file(name: str, path: str):
     return mod
 
 
+def _check_files() -> set[str]:
+    """Where the checks live (they sit beside the stubs): their frames are the grader's, not the student's."""
+    from grader import checks
+    return {os.path.realpath(c.fn.__code__.co_filename) for c in checks.REGISTRY}
+
+
 def _describe(e: BaseException, student_dirs: list[str]) -> dict:
     """The exception with only the student's own frames: the grader's are noise to them."""
-    frames = [f for f in traceback.extract_tb(e.__traceback__)
-              if any(os.path.realpath(f.filename).startswith(d + os.sep) for d in student_dirs)]
+    every = traceback.extract_tb(e.__traceback__)
+    checks = _check_files()
+    frames = [f for f in every if os.path.realpath(f.filename) not in checks
+              and any(os.path.realpath(f.filename).startswith(d + os.sep) for d in student_dirs)]
     if isinstance(e, SyntaxError) and e.filename:
         where = f"{os.path.basename(e.filename)}:{e.lineno}"
     else:
@@ -176,7 +184,12 @@ def _describe(e: BaseException, student_dirs: list[str]) -> dict:
     if isinstance(e, OSError) and e.errno == errno.EFBIG:
         more = " (a job may write at most its file-size limit, 64 MB by default: far too much printing?)"
         message, only = message + more, only + more
-    return {"type": type(e).__name__, "message": message, "where": where, "traceback": (tb + only)[-6000:]}
+    out = {"type": type(e).__name__, "message": message, "where": where, "traceback": (tb + only)[-6000:]}
+    in_checks = [i for i, f in enumerate(every) if os.path.realpath(f.filename) in checks]
+    if in_checks and not any(f in frames for f in every[in_checks[-1]:]) and \
+            isinstance(e, (AttributeError, TypeError, IndexError, KeyError, ValueError)):
+        out["in_check"] = (every[in_checks[-1]].line or "")[:200]   # the check choked on what the student returned
+    return out
 
 
 def _safe_str(e: BaseException) -> str:

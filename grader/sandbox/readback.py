@@ -73,8 +73,8 @@ def read_run(out: Path, i: int, name: str) -> CheckRun:
         value = wire.decode(rec.get("value"), blob) if status == RunStatus.OK else None
         start, end = (rec.get("out") or [0, 0])[:2]
         text = printable(read_capped(out / "output.txt", int(start), int(end)).decode("utf-8", "replace"))
-        error = {k: printable(str(rec.get(k, ""))[:6000])
-                 for k in ("type", "message", "where", "traceback", "phase", "reason") if k in rec} or None
+        error = {k: printable(str(rec[k])[:6000]) for k in ("type", "message", "where", "traceback", "phase",
+                                                            "reason", "in_check") if rec.get(k) is not None} or None
         if status == RunStatus.TIMEOUT:
             what = "importing the module" if rec.get("phase") == "import" else "the check"
             error = {"type": "Timeout", "message": f"{what} took longer than {rec.get('limit')} s"}
