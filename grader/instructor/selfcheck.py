@@ -126,6 +126,9 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
             return
         for ex in s.exercises:
             mine = [m for m in metas if m.exercise == ex.name]
+            unknown_hint = sorted({c for cs in ex.hint_checks for c in cs} - {m.name for m in mine})
+            f.ok(not unknown_hint, f"{ex.id}: every check a hint names exists" +
+                 (f" (no check named {', '.join(unknown_hint)})" if unknown_hint else ""))
             if f.ok(mine, f"{ex.id}: has {len(mine)} check(s)") and mine:
                 got = sum(m.points for m in mine)
                 f.ok(got == ex.points, f"{ex.id}: check points add up to set.toml's {ex.points} (they add up to {got})")
