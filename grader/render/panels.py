@@ -152,7 +152,8 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
         parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
     first_hint = hint or r.exercise.hint_for([c.name for c in bad])
     if first_hint:
-        more = "" if len(r.exercise.hints) < 2 else f"   ({more_hints or 'more: grade hint ' + r.exercise.id})"
+        more = "" if len(r.exercise.hints) < 2 or more_hints == "" else \
+            f"   ({more_hints or 'more: grade hint ' + r.exercise.id})"
         parts.append(Text.assemble(("Hint: ", "bold cyan"), first_hint, (more, "dim")))
     if next_step:
         parts.append(Text(next_step, style="bold"))

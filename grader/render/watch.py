@@ -45,7 +45,7 @@ def watch_screen(v) -> Group:
         parts.append(verdict_line(r))
         if r.status in FIRST_FAILING:
             parts.append(exercise_panel(r, hint=v.hint, next_step=f"Save {r.file} to re-grade.",
-                                        more_hints="more: press h"))
+                                        more_hints="" if v.hint and "that was the last one" in v.hint else "more: press h"))
         elif r.status == Status.NOT_STARTED:
             t = Text(f"  edit {r.file}: replace each `raise NotImplementedError` with your code and save.")
             hint = v.hint or (r.exercise.hints[0] if r.exercise.hints else None)

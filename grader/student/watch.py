@@ -28,6 +28,7 @@ from grader.student import progress
 from grader.render import watch as watch_screens
 from grader.course.manifest import ContentError, Course, Exercise, ExerciseSet, resolve
 from grader.grading.oracle import Oracle
+from grader.grading.status import BAD_VERDICTS
 from grader.student.watch_input import CANARY_S, POLL_ENV, Inputs, stat_of
 
 KEYS = "n next  h hint  l list  r re-run  q quit"
@@ -187,7 +188,9 @@ class Session(Inputs):
                 v.hint = f"{v.current.id} has no hints"
             else:
                 n = min(progress.next_hint(self.course.root, v.current.id), len(hints))
-                v.hint = f"({n}/{len(hints)}) {hints[n - 1]}" + ("  [that was the last one]" if n == len(hints) else "")
+                r = v.results.get(v.current.name)
+                order = v.current.hint_order([c.name for c in r.checks if c.status in BAD_VERDICTS] if r else [])
+                v.hint = f"({n}/{len(hints)}) {hints[order[n - 1]]}" + ("  [that was the last one]" if n == len(hints) else "")
         elif ch in "lL":
             v.show_list = not v.show_list
         elif ch in "rR":
