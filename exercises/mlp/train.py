@@ -13,6 +13,8 @@ def train_step(parameters: list[torch.Tensor], Xtr: torch.Tensor, Ytr: torch.Ten
     torch.randint(0, Xtr.shape[0], (batch_size,), generator=g). Forward those rows with
     forward() and cross_entropy() against their labels; reset every parameter's gradient;
     backward; and move every parameter against its gradient by lr.
+
+    Departure from the lecture: its loop draws ix from torch's global generator; here from g, so runs can be replayed.
     """
     # TODO: construct the minibatch with g; forward and loss; zero the grads, backward; update every p.data
     raise NotImplementedError('mlp/train: construct the minibatch with g; forward and loss; zero the grads, backward; update every p.data')
