@@ -100,18 +100,18 @@ def _scan(tree: ast.AST, rules: Rules, used: set[str] | None) -> tuple[list, lis
             names = [str(node.args[0].value)]
         for n in names:
             if (b := _forbidden_module(n, rules.forbid_imports)):
-                sink.append((node.lineno, f"imports {n}: this set is built without {b}" +
+                sink.append((node.lineno, f"imports {n}: this exercise is built without {b}" +
                              (" (never used: delete the line)" if sink is idle else "")))
         imported = [a.name for a in node.names] if isinstance(node, ast.Import) else \
             [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) and node.module else []
         for n in imported:  # `from torch import autograd` reaches what "torch.autograd" forbids
             for pattern in rules.forbid_calls:
                 if not pattern.startswith(".") and _matches_call(n, pattern):
-                    sink.append((node.lineno, f"imports {n}: {pattern} is not allowed in this set"))
+                    sink.append((node.lineno, f"imports {n}: {pattern} is not allowed in this exercise"))
         if isinstance(node, (ast.Attribute, ast.Call)):
             dotted = _dotted(node.func if isinstance(node, ast.Call) else node)
             for pattern in rules.forbid_calls if dotted else ():
                 is_call = isinstance(node, ast.Call)
                 if (is_call or not pattern.startswith(".")) and _matches_call(dotted, pattern):
-                    found.append((node.lineno, f"uses {dotted}: {pattern.lstrip('.')} is not allowed in this set"))
+                    found.append((node.lineno, f"uses {dotted}: {pattern.lstrip('.')} is not allowed in this exercise"))
     return found, idle
