@@ -33,13 +33,18 @@ class CheckMeta:
     timeout: float
     data: tuple[str, ...]
     milestone: bool
+    hidden: bool = False
+    visibility: str = "visible"
+    goal: dict | None = None        # {"key", "max"/"min", "leaderboard"}: judged in the parent
 
     @classmethod
     def from_wire(cls, d: dict) -> "CheckMeta":
         return cls(str(d["exercise"]), str(d["name"]), str(d["description"]), int(d["points"]),
                    None if d.get("rtol") is None else float(d["rtol"]),
                    None if d.get("atol") is None else float(d["atol"]),
-                   float(d["timeout"]), tuple(str(x) for x in d.get("data", ())), bool(d.get("milestone")))
+                   float(d["timeout"]), tuple(str(x) for x in d.get("data", ())), bool(d.get("milestone")),
+                   bool(d.get("hidden")), str(d.get("visibility") or "visible"),
+                   dict(d["goal"]) if isinstance(d.get("goal"), dict) else None)
 
 
 @dataclass

@@ -22,6 +22,10 @@ class CheckResult:
     output: str = ""
     seconds: float = 0.0
     reason: str = ""                 # why skipped
+    hidden: bool = False             # a hidden check: only passed/failed is shown to students
+    visibility: str = "visible"      # Gradescope's visibility of this check
+    goal: dict | None = None         # a milestone's goal ({"key", "max"/"min", "leaderboard"})
+    goal_value: float | None = None  # the number the goal judged (for a leaderboard)
 
 
 @dataclass

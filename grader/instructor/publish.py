@@ -6,6 +6,7 @@ Before it is kept, every file is scanned: no line of any solution block may appe
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -44,7 +45,7 @@ def publish(course: Course, names: list[str], out: Path, gradescope: bool = Fals
             raise ContentError(leaks[0][0], f"solution text would leak into the bundle: {leaks[0][2]!r} "
                                f"(line {leaks[0][1]}); nothing was published", leaks[0][1])
         if gradescope:
-            return gradescope_zip(out, names)
+            return gradescope_zip(out, names, course)
         return out
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
@@ -101,13 +102,26 @@ def find_leaks(sets, out: Path) -> list[tuple[Path, int, str]]:
     return leaks
 
 
+def runtime_dependencies() -> list[str]:
+    """The engine's runtime dependencies exactly as the installed distribution declares them
+    (editable or not); the source tree's pyproject.toml only when the engine is not installed."""
+    import importlib.metadata as md
+    try:
+        reqs = md.requires("z2h-grader")
+    except md.PackageNotFoundError:
+        reqs = None
+    if reqs is None:
+        text = (ENGINE.parent / "pyproject.toml").read_text(encoding="utf-8")
+        block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M)
+        reqs = re.findall(r'^\s*"([^"]+)"', block.group(1), re.M) if block else []
+    return [r for r in reqs if "extra ==" not in r]
+
+
 def _pyproject(course: Course) -> str:
-    text = (ENGINE.parent / "pyproject.toml").read_text(encoding="utf-8") if (ENGINE.parent / "pyproject.toml").is_file() else ""
-    deps = re.search(r"dependencies = \[(.*?)\]", text, re.S)
-    deps_text = deps.group(1) if deps else '\n    "rich>=13",\n    "numpy>=1.24",\n    "torch>=2.1,<2.14",\n    "nbformat>=5.9",\n'
+    deps = "".join(f"\n    {json.dumps(r)}," for r in runtime_dependencies())
     return ('[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
-            f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = "{course.title}: exercises"\n'
-            f'requires-python = ">=3.10"\ndependencies = [{deps_text}]\n\n'
+            f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = {json.dumps(course.title + ": exercises")}\n'
+            f'requires-python = ">=3.10"\ndependencies = [{deps}\n]\n\n'
             '[project.scripts]\ngrade = "grader.cli:main"\n\n[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n')
 
 
@@ -142,36 +156,14 @@ Sets in this bundle: {", ".join(names)}.
 """
 
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope: runs once when the autograder image is built.
-set -euo pipefail
-apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null
-python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu "torch>=2.1,<2.14"
-/autograder/venv/bin/pip install -q /autograder/source
-"""
-
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope: runs for each submission. Only the stub files are taken from it.
-cd /autograder/source
-mkdir -p /autograder/results
-/autograder/venv/bin/grade {target} --from /autograder/submission --format gradescope \\
-    --root /autograder/source > /autograder/results/results.json
-exit 0
-"""
-
-
-def gradescope_zip(bundle: Path, names: list[str]) -> Path:
-    """autograder.zip beside the bundle: the bundle at its root, plus setup.sh and run_autograder."""
+def gradescope_zip(bundle: Path, names: list[str], course: Course) -> Path:
+    """autograder.zip beside the bundle: the bundle, plus the references, mistakes, hidden checks and datasets."""
+    from grader.instructor import gradescope
     if len(names) != 1:
         raise ContentError(bundle, "a Gradescope autograder grades one set: publish one set with --gradescope")
-    (bundle / "setup.sh").write_text(SETUP_SH)
-    (bundle / "run_autograder").write_text(RUN_AUTOGRADER.format(target=names[0]))
-    zpath = bundle / "autograder.zip"
-    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
-        for p in sorted(bundle.rglob("*")):
-            if p.is_file() and p != zpath:
-                info = zipfile.ZipInfo(str(p.relative_to(bundle)), date_time=(2020, 1, 1, 0, 0, 0))
-                info.external_attr = (0o755 if p.name in ("setup.sh", "run_autograder") else 0o644) << 16
-                z.writestr(info, p.read_bytes(), zipfile.ZIP_DEFLATED)
-    return zpath
+    s = course.set(names[0])
+    extra = {f"solutions/{s.name}/{p.relative_to(s.solutions_dir)}": p
+             for p in sorted(s.solutions_dir.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    for p in map(Path, s.check_files()):  # the full checks, hidden ones included
+        extra[str(p.relative_to(course.root))] = p
+    return gradescope.build(bundle, s, extra)
