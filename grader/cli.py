@@ -53,6 +53,8 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("action", choices=["build", "check", "record", "new"])
         p.add_argument("sets", nargs="*", help="only these sets (dev new: SET [EXERCISE])")
         p.add_argument("-v", "--verbose", action="store_true", help="dev check: list every passed line too")
+        p.add_argument("--allow-missing", action="store_true",
+                       help="dev record: record without a missing dataset (its milestones are left out)")
     if verb == "publish":
         p.add_argument("sets", nargs="+", help="the sets to publish")
         p.add_argument("--out", required=True, help="an empty or new folder for the bundle")

@@ -136,8 +136,12 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
             bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in (Verdict.TODO, Verdict.SKIPPED)]
             f.ok(not bad, f"{r.exercise.id}: the stub is 'not started' on every check" +
                  (f"; not: {', '.join(bad)}" if bad else ""))
+        caught = {m.exercise: False for m in catalogue}
         for m in catalogue:
-            _check_mistake(s, m, worker, oracle, f)
+            caught[m.exercise] |= _check_mistake(s, m, worker, oracle, f)
+        for ex in s.exercises:
+            if any(m.hidden for m in metas if m.exercise == ex.name):
+                f.ok(caught.get(ex.name, False), f"{ex.id}: its hidden checks catch a known mistake on their own")
 
 
 def _check_files(s: ExerciseSet, f: Findings) -> bool:
@@ -162,12 +166,13 @@ def _check_files(s: ExerciseSet, f: Findings) -> bool:
     return bool(good)
 
 
-def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings) -> None:
+def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings) -> bool:
+    """Whether a hidden check failed on this mistake (hidden checks must catch mistakes too)."""
     try:
         ex = s.exercise(m.exercise)
     except KeyError:
         f.ok(False, f"{s.name}: mistake {m.id!r} names an unknown exercise {m.exercise!r}")
-        return
+        return False
     with tempfile.TemporaryDirectory(prefix="z2h-check-") as tmp:
         for ref in s.solutions_dir.glob("*.py"):
             shutil.copy(ref, tmp)
@@ -175,10 +180,11 @@ def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findi
             Path(tmp, f"{ex.name}.py").write_text(mistakes.variant(s, m), encoding="utf-8")
         except ContentError as e:
             f.ok(False, str(e))
-            return
+            return False
         r = engine.grade_set(s, ex, Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
     fails = r.status in (Status.FAILING, Status.ERROR, Status.TIMED_OUT)
     named = r.mistake is not None and r.mistake.id == m.id
     other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""
     f.ok(fails and named, f"{ex.id}: mistake {m.id!r} " + ("fails a check and is named" if fails and named else
          ("passes every check: no check catches it" if not fails else f"fails, but is not named{other}")))
+    return any(c.hidden and c.status in (Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT) for c in r.checks)
