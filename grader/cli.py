@@ -62,7 +62,9 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
     if verb == "batch":
         p.add_argument("set", help="the set to grade")
         p.add_argument("submissions", nargs="+", help="folders, .zip files or .ipynb notebooks")
-        p.add_argument("--out", required=True, help="where gradebook.csv and the JSON results go")
+        p.add_argument("--out", required=True, help="where gradebook.csv and the JSON results go (merged if present)")
+        p.add_argument("--detail", action="store_true", help="one gradebook column per check")
+        p.add_argument("--roster", help="roster.csv: columns submission, student_id, name")
         _grading(p)
     if verb == "notebook":
         p.add_argument("set", help="the set to export, e.g. micrograd")
@@ -123,7 +125,7 @@ def _verb(verb: str, args, console) -> int:
         if verb == "publish":
             return instructor.publish(course, args.sets, args.out, args.gradescope, console)
         opts = Options(seed=args.seed, skip_milestones=args.skip_milestones)
-        return instructor.batch(course, args.set, args.submissions, args.out, opts, console)
+        return instructor.batch(course, args.set, args.submissions, args.out, opts, console, args.detail, args.roster)
     if verb == "notebook":
         from grader.student import notebook
         return notebook.export_cli(course, args.set, args.out, args.force, console)

@@ -93,7 +93,7 @@ def test_batch_grades_a_class(toy, tmp_path):
                  "--out", str(out), "--root", str(toy)]) == 0
     rows = {r["submission"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
     assert rows["right"]["total"] == "5" and rows["wrong"]["total"] == "3" and rows["crash"]["total"] == "0"
-    assert "scale: error" in rows["crash"]["error"] and "not a readable zip" in rows["broken"]["error"]
+    assert "scale: error" in rows["crash"]["causes"] and "not a readable zip" in rows["broken"]["error"]
     assert json.loads((out / "wrong.json").read_text())["exercises"][1]["mistake"]["id"] == "overwrites"
     assert not (tmp_path / "evil.py").exists()
 
