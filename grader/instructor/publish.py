@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from grader.grading import fixtures
+from grader.instructor import hidden
 from grader.course import stubs
 from grader.course.datasets import registry
 from grader.course.manifest import ContentError, Course
@@ -75,6 +76,7 @@ def _copy_set(s, out: Path) -> None:
         (dest / f"{ex.name}.py").write_text(text, encoding="utf-8")
         (pristine / f"{ex.name}.py").write_text(text, encoding="utf-8")
     shutil.copytree(s.root / "data" / "fixtures" / s.name, out / "data" / "fixtures" / s.name)
+    hidden.hide(s, dest, out / "data" / "fixtures" / s.name)   # hidden checks stay the instructor's
 
 
 def secret_lines(sets) -> set[str]:
@@ -165,5 +167,8 @@ def gradescope_zip(bundle: Path, names: list[str], course: Course) -> Path:
     extra = {f"solutions/{s.name}/{p.relative_to(s.solutions_dir)}": p
              for p in sorted(s.solutions_dir.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
     for p in map(Path, s.check_files()):  # the full checks, hidden ones included
+        extra[str(p.relative_to(course.root))] = p
+    extra[f"exercises/{s.name}/set.toml"] = s.dir / "set.toml"
+    for p in sorted((course.root / "data" / "fixtures" / s.name).glob("*.json")):
         extra[str(p.relative_to(course.root))] = p
     return gradescope.build(bundle, s, extra)
