@@ -2,18 +2,17 @@
 
 The bundle holds the engine, the stubs, checks, manifests, set READMEs, fixtures and pristine
 stubs (for `grade reset`), a student README and pyproject: never solutions/ or mistakes.toml.
-Before it is kept, every file is scanned: no line of any solution block may appear in it.
+Before it is kept, every set's files are scanned against that set's solutions (`leakguard.py`).
 """
 from __future__ import annotations
 
 import json
 import re
 import shutil
-import zipfile
 from pathlib import Path
 
 from grader.grading import fixtures
-from grader.instructor import hidden
+from grader.instructor import hidden, leakguard
 from grader.course import stubs
 from grader.course.datasets import registry
 from grader.course.manifest import ContentError, Course
@@ -41,10 +40,11 @@ def publish(course: Course, names: list[str], out: Path, gradescope: bool = Fals
         (out / "pyproject.toml").write_text(_pyproject(course))
         (out / "README.md").write_text(_readme(course, names))
         (out / ".gitignore").write_text(".z2h/\n__pycache__/\ndata/*.txt\n")
-        leaks = find_leaks(sets, out)
+        leaks = [leak for s in sets for leak in leakguard.scan_set(s, leakguard.bundle_files(s, out))]
         if leaks:
-            raise ContentError(leaks[0][0], f"solution text would leak into the bundle: {leaks[0][2]!r} "
-                               f"(line {leaks[0][1]}); nothing was published", leaks[0][1])
+            raise ContentError(out, f"solution text would leak into the bundle ({len(leaks)} line(s)); nothing was "
+                               "published. Allow a line on purpose in set.toml ([leaks] allow = [...]).\n  "
+                               + "\n  ".join(map(str, leaks)))
         if gradescope:
             return gradescope_zip(out, names, course)
         return out
@@ -77,31 +77,6 @@ def _copy_set(s, out: Path) -> None:
         (pristine / f"{ex.name}.py").write_text(text, encoding="utf-8")
     shutil.copytree(s.root / "data" / "fixtures" / s.name, out / "data" / "fixtures" / s.name)
     hidden.hide(s, dest, out / "data" / "fixtures" / s.name)   # hidden checks stay the instructor's
-
-
-def secret_lines(sets) -> set[str]:
-    """Lines of solution blocks that appear nowhere outside them (those are given to students)."""
-    secret, public = set(), set()
-    for s in sets:
-        for ref in s.solutions_dir.glob("*.py"):
-            text = ref.read_text(encoding="utf-8")
-            secret |= stubs.solution_lines(text)
-            public |= {ln.strip() for ln in stubs.make_stub(text, "x/y").splitlines()}
-    return {ln for ln in secret - public if len(ln.replace(" ", "")) >= 12}  # `return out` is no secret
-
-
-def find_leaks(sets, out: Path) -> list[tuple[Path, int, str]]:
-    secret = secret_lines(sets)
-    leaks = []
-    for p in sorted(out.rglob("*")):
-        if not p.is_file() or p.suffix not in (".py", ".md", ".toml", ".json", ".ipynb", ".txt", ".sh", ""):
-            continue
-        if p.is_relative_to(out / "grader"):
-            continue  # the engine never names a lecture
-        for i, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if line.strip() in secret:
-                leaks.append((p, i, line.strip()))
-    return leaks
 
 
 def runtime_dependencies() -> list[str]:

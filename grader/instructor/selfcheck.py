@@ -121,6 +121,10 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
              (f" (unknown: {', '.join(unknown)})" if unknown else ""))
         if not files_ok:
             return
+        from grader.instructor import leakguard
+        leaks = leakguard.scan_set(s, leakguard.course_files(s))
+        f.ok(not leaks, f"{s.name}: no solution line in what students get" +
+             ("".join(f"\n    {leak}" for leak in leaks) if leaks else ""))
         _check_fixtures(s, f)
         # One oracle for the whole set: the reference and each mistake run once, not once per mistake.
         oracle = Oracle(s, worker, Options())
