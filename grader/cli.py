@@ -55,6 +55,8 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("-v", "--verbose", action="store_true", help="dev check: list every passed line too")
         p.add_argument("--allow-missing", action="store_true",
                        help="dev record: record without a missing dataset (its milestones are left out)")
+        p.add_argument("--isolated", action="store_true",
+                       help="dev check: run references and mistakes as root-mode jobs do (a uid of their own)")
     if verb == "publish":
         p.add_argument("sets", nargs="+", help="the sets to publish")
         p.add_argument("--out", required=True, help="an empty or new folder for the bundle")

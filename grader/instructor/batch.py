@@ -40,6 +40,8 @@ def run(s, submissions: list[Path], out: Path, opts: Options, on_event=None, det
     rows, taken = [], set()
     opts = dataclasses.replace(opts, isolate=True)
     with tempfile.TemporaryDirectory(prefix="z2h-batch-") as tmp, start_worker(s) as worker:
+        from grader.instructor import preflight
+        preflight.require(s, worker)   # as root: a job uid can import what the set needs, or a refusal in words
         oracle = Oracle(s, worker, opts, on_event)
         pending = []
         for sub in submissions:

@@ -37,7 +37,8 @@ def run(course, args, console) -> int:
                           "skip it: `grade data fetch NAME` (or set Z2H_DATA), or pass --allow-missing.", style="red")
             return 1
         return 0
-    findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."))
+    findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."),
+                                      isolated=getattr(args, "isolated", False))
     shown = findings.lines if getattr(args, "verbose", False) else [ln for ln in findings.lines if not ln[0]]
     screens.render_lines(console, shown, "grade dev check")
     good = sum(ok for ok, _ in findings.lines)

@@ -84,7 +84,8 @@ def _check_fixtures(s: ExerciseSet, f: Findings) -> None:
              ("" if state == "fresh" else " (run `grade dev record`)"))
 
 
-def check_course(course: Course, names: list[str] | None = None, on_set=None) -> Findings:
+def check_course(course: Course, names: list[str] | None = None, on_set=None, isolated: bool = False) -> Findings:
+    """isolated: references and known mistakes run as student jobs do as root (a uid of their own)."""
     f = Findings()
     for name in names or course.set_names:
         try:
@@ -95,13 +96,13 @@ def check_course(course: Course, names: list[str] | None = None, on_set=None) ->
         f.ok(True, f"{name}: set.toml is valid ({len(s.exercises)} exercises, {s.points} points)")
         on_set and on_set(name)
         try:
-            _check_set(s, f)
+            _check_set(s, f, isolated)
         except ContentError as e:
             f.ok(False, str(e))
     return f
 
 
-def _check_set(s: ExerciseSet, f: Findings) -> None:
+def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
     files_ok = _check_files(s, f)
     catalogue = mistakes.load(s.solutions_dir)
     with start_worker(s) as worker:
@@ -128,7 +129,12 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
         _check_fixtures(s, f)
         # One oracle for the whole set: the reference and each mistake run once, not once per mistake.
         oracle = Oracle(s, worker, Options())
-        opts = Options(diagnose=False, student_dir=s.solutions_dir)
+        if isolated:
+            from grader.instructor import preflight
+            why = preflight.probe(s, worker)
+            f.ok(why is None, f"{s.name}: a job running as a uid of its own imports what the set needs" +
+                 (f" (not: {why}; {preflight.advice()})" if why else ""))
+        opts = Options(diagnose=False, student_dir=s.solutions_dir, isolate=isolated)
         ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
@@ -142,7 +148,7 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
                  (f"; not: {', '.join(bad)}" if bad else ""))
         caught = {m.exercise: False for m in catalogue}
         for m in catalogue:
-            caught[m.exercise] |= _check_mistake(s, m, worker, oracle, f)
+            caught[m.exercise] |= _check_mistake(s, m, worker, oracle, f, isolated)
         for ex in s.exercises:
             if any(m.hidden for m in metas if m.exercise == ex.name):
                 f.ok(caught.get(ex.name, False), f"{ex.id}: its hidden checks catch a known mistake on their own")
@@ -170,7 +176,7 @@ def _check_files(s: ExerciseSet, f: Findings) -> bool:
     return bool(good)
 
 
-def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings) -> bool:
+def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings, isolated: bool = False) -> bool:
     """Whether a hidden check failed on this mistake (hidden checks must catch mistakes too)."""
     try:
         ex = s.exercise(m.exercise)
@@ -185,7 +191,8 @@ def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findi
         except ContentError as e:
             f.ok(False, str(e))
             return False
-        r = engine.grade_set(s, ex, Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
+        r = engine.grade_set(s, ex, Options(student_dir=Path(tmp), isolate=isolated), worker=worker,
+                             oracle=oracle).exercises[0]
     fails = r.status in (Status.FAILING, Status.ERROR, Status.TIMED_OUT)
     named = r.mistake is not None and r.mistake.id == m.id
     other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""
