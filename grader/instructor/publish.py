@@ -40,6 +40,8 @@ def publish(course: Course, names: list[str], out: Path, gradescope: bool = Fals
         (out / "pyproject.toml").write_text(_pyproject(course))
         (out / "README.md").write_text(_readme(course, names))
         (out / ".gitignore").write_text(".z2h/\n__pycache__/\ndata/*.txt\n")
+        from grader.instructor import workflow
+        workflow.write(out, sets)   # CI: grade on push, per exercise; GitHub Classroom's autograding
         leaks = [leak for s in sets for leak in leakguard.scan_set(s, leakguard.bundle_files(s, out))]
         if leaks:
             raise ContentError(out, f"solution text would leak into the bundle ({len(leaks)} line(s)); nothing was "

@@ -68,6 +68,8 @@ def check_text(c, mistake=None) -> str:
         return "failed (a hidden check: its inputs are not shown)"
     if c.status == Verdict.SKIPPED:
         return f"not run: {c.reason or 'skipped'}"
+    if c.status == Verdict.TODO:
+        return f"not started: {(c.error or {}).get('message') or 'raise NotImplementedError is still there'}"
     buf = StringIO()
     make_console(buf, width=WIDE).print(check_detail(c))
     out = "\n".join(line.rstrip() for line in buf.getvalue().splitlines()).strip()
