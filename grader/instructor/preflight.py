@@ -40,9 +40,16 @@ def advice() -> str:
             "or one under /opt), make that folder traversable (chmod o+x), or run the grader as a non-root user.")
 
 
-def probe(s, worker) -> str | None:
-    """None when an isolated job imports what the set needs; else what failed, in words."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+def readable_everywhere() -> bool:
+    """Every folder on the way to the interpreter's library and site-packages lets other users in."""
+    paths = sysconfig.get_paths()
+    return all(unreadable(Path(paths[k])) is None for k in ("stdlib", "platstdlib", "purelib", "platlib"))
+
+
+def probe(s, worker, force: bool = False) -> str | None:
+    """None when an isolated job imports what the set needs; else what failed, in words. Without
+    `force`, an interpreter every user can read needs no probe job (it costs an optimizer step)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or (not force and readable_everywhere()):
         return None
     metas = [m for m in check_metas(worker) if not m.milestone and not m.data] or check_metas(worker)
     m = min(metas, key=lambda x: x.timeout)

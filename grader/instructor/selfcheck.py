@@ -131,7 +131,7 @@ def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
         oracle = Oracle(s, worker, Options())
         if isolated:
             from grader.instructor import preflight
-            why = preflight.probe(s, worker)
+            why = preflight.probe(s, worker, force=True)
             f.ok(why is None, f"{s.name}: a job running as a uid of its own imports what the set needs" +
                  (f" (not: {why}; {preflight.advice()})" if why else ""))
         opts = Options(diagnose=False, student_dir=s.solutions_dir, isolate=isolated)
