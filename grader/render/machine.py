@@ -67,7 +67,7 @@ def check_text(c, mistake=None) -> str:
     if c.hidden:
         return "failed (a hidden check: its inputs are not shown)"
     if c.status == Verdict.SKIPPED:
-        return f"not run: {c.reason or 'skipped'}"
+        return c.reason if c.reason.startswith("not run:") else f"not run: {c.reason or 'skipped'}"
     if c.status == Verdict.TODO:
         return f"not started: {(c.error or {}).get('message') or 'raise NotImplementedError is still there'}"
     buf = StringIO()
@@ -94,7 +94,9 @@ def as_gradescope(result) -> dict:
         for c in r.checks:
             ok = c.status == Verdict.PASS
             text = check_text(c, r.mistake if not ok and not c.hidden else None)
-            if c.status == Verdict.SKIPPED:  # never a silent 0: said on the test and on top
+            if c.status == Verdict.SKIPPED and not c.reason.startswith("not run:"):
+                # a dataset the autograder lacks (not a check cut short by the student's own timeout):
+                # never a silent 0, said on the test and on top
                 unrun.append(f"{r.exercise.id}: {c.description} ({c.points} points)")
                 text = f"NOT GRADED: {text}. Your instructor has been told; this score is incomplete."
             tests.append(_test(f"{r.exercise.id}: {c.description}", c.points if ok else 0, c.points, ok, text,
