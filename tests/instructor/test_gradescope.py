@@ -147,6 +147,12 @@ def test_autograder_end_to_end(autograder):
     notebook = run(ag, {"toy.ipynb": json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})})
     assert notebook["score"] == 0 and "could not be graded" in notebook["output"]
 
+    for name, text in sol.items():   # the notebook `grade notebook` exports, with the work done, uploaded as is
+        (toy / "exercises" / "toy" / name).write_text(text)
+    assert main(["notebook", "toy", "--out", str(ag / "toy.ipynb"), "--root", str(toy)]) == 0
+    solved_nb = run(ag, {"my work.ipynb": (ag / "toy.ipynb").read_text()})
+    assert solved_nb["score"] == 9, solved_nb["output"]
+
 
 @pytest.mark.slow
 def test_a_milestone_that_cannot_run_is_never_a_silent_zero(autograder):
