@@ -70,8 +70,11 @@ def _cause(r) -> str:
 
 
 def _clip(v):
-    v = v if isinstance(v, (int, float)) else str(v).replace("\r", " ").replace("\n", " ")
-    return v[:MAX_FIELD] if isinstance(v, str) else v
+    """One line, capped; text a spreadsheet would run as a formula (=, +, -, @) is quoted."""
+    if isinstance(v, (int, float)):
+        return v
+    v = str(v).replace("\r", " ").replace("\n", " ")[:MAX_FIELD]
+    return "'" + v if v[:1] in ("=", "+", "-", "@") else v
 
 
 def merge(out: Path, s, rows: list[dict], detail: bool) -> Path:

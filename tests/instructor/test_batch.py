@@ -102,3 +102,9 @@ def test_one_hostile_student_cannot_take_the_batch_past_500_mb(toy, tmp_path):
     assert got["status"] == "fail" and "8388608" in json.dumps(got)   # the 64 MB array did reach the parent
     print(f"peak {peak_mb:.0f} MB")
     assert peak_mb < 500, peak_mb
+
+
+def test_gradebook_cells_are_one_line_and_never_a_formula():
+    from grader.instructor import gradebook
+    assert gradebook._clip('=HYPERLINK("http://x")\nmore') == "'=HYPERLINK(\"http://x\") more"
+    assert len(gradebook._clip("x" * 10_000)) == gradebook.MAX_FIELD and gradebook._clip(3) == 3
