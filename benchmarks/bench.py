@@ -112,8 +112,9 @@ def batch(root: Path, n: int, env: dict) -> None:
         shutil.copytree(REPO / "data" / "fixtures", fresh / "data" / "fixtures")
         t, _ = wall(GRADE + ["batch", "micrograd", *map(str, sorted(subs.iterdir())), "--out", str(subs / "out"),
                              "--root", str(fresh)], repeat=1, env=env)
-        rows = (subs / "out" / "gradebook.csv").read_text().splitlines()[1:]
-        full = sum(1 for r in rows if r.split(",")[-3] == r.split(",")[-2])
+        import csv
+        rows = list(csv.DictReader(open(subs / "out" / "gradebook.csv")))
+        full = sum(1 for r in rows if r["total"] == r["max"])
         print(f"batch of {n} micrograd submissions: {t:.2f} s = {t / n * 1000:.0f} ms each; {full} full marks "
               f"(target <= 30 s; otter-grader ~3 s each)")
         shutil.rmtree(fresh, ignore_errors=True)

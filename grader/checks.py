@@ -34,12 +34,16 @@ class Check:
     data: tuple[str, ...]
     milestone: bool
     fn: Callable[..., Any]
+    hidden: bool = False
+    visibility: str = "visible"
+    goal: dict | None = None
 
     def meta(self) -> dict:
         """Plain description the worker sends to the parent (never the function)."""
         return {"exercise": self.exercise, "name": self.name, "description": self.description,
                 "points": self.points, "rtol": self.rtol, "atol": self.atol, "timeout": self.timeout,
-                "data": list(self.data), "milestone": self.milestone}
+                "data": list(self.data), "milestone": self.milestone, "hidden": self.hidden,
+                "visibility": self.visibility, "goal": self.goal}
 
 
 REGISTRY: list[Check] = []
@@ -47,13 +51,39 @@ REGISTRY: list[Check] = []
 
 def check(exercise: str, description: str, *, points: int = 1, rtol: float | None = None,
           atol: float | None = None, timeout: float = DEFAULT_TIMEOUT, data: tuple[str, ...] | list[str] = (),
-          milestone: bool = False):
-    """Register `fn(m)` or `fn(m, ctx)` as a check of `exercise`. `data` names datasets it reads."""
+          milestone: bool = False, hidden: bool = False, visibility: str | None = None,
+          goal: dict | None = None):
+    """Register `fn(m)` or `fn(m, ctx)` as a check of `exercise`. `data` names datasets it reads.
+
+    hidden: left out of the student bundle; runs in batch and the autograder only.
+    visibility: Gradescope's ("visible", "after_due_date", "after_published", "hidden"); hidden
+    checks default to "after_due_date".
+    goal: a milestone passes by meeting it, not by matching the reference's number:
+    {"key": "val loss", "max": 2.2} (or "min"; "key" picks an entry of the returned dict;
+    "leaderboard": "name" also reports the value on Gradescope's leaderboard)."""
+    vis = visibility or ("after_due_date" if hidden else "visible")
+    if vis not in VISIBILITIES:
+        raise ValueError(f"check {exercise}: visibility must be one of {', '.join(VISIBILITIES)}")
+    if goal is not None and not valid_goal(goal):
+        raise ValueError(f"check {exercise}: goal must be a dict with a number under 'max' or 'min' "
+                         "(and optionally 'key' and 'leaderboard', strings)")
+
     def deco(fn):
         REGISTRY.append(Check(exercise, fn.__name__, description, points, rtol, atol, timeout,
-                              tuple(data), milestone, fn))
+                              tuple(data), milestone, fn, hidden, vis, dict(goal) if goal else None))
         return fn
     return deco
+
+
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
+
+
+def valid_goal(goal) -> bool:
+    if not isinstance(goal, dict) or not ({"max", "min"} & set(goal)) or set(goal) - {"key", "max", "min", "leaderboard"}:
+        return False
+    nums = [goal[k] for k in ("max", "min") if k in goal]
+    return all(type(x) in (int, float) and x == x and abs(x) != float("inf") for x in nums) and \
+        all(isinstance(goal[k], str) for k in ("key", "leaderboard") if k in goal)
 
 
 class DatasetMissing(Exception):

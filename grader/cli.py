@@ -55,6 +55,10 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
         p.add_argument("action", choices=["build", "check", "record", "new", "mutants"])
         p.add_argument("sets", nargs="*", help="only these sets (dev new: SET [EXERCISE])")
         p.add_argument("-v", "--verbose", action="store_true", help="dev check: list every passed line too")
+        p.add_argument("--allow-missing", action="store_true",
+                       help="dev record: record without a missing dataset (its milestones are left out)")
+        p.add_argument("--isolated", action="store_true",
+                       help="dev check: run references and mistakes as root-mode jobs do (a uid of their own)")
     if verb == "publish":
         p.add_argument("sets", nargs="+", help="the sets to publish")
         p.add_argument("--out", required=True, help="an empty or new folder for the bundle")
@@ -62,7 +66,9 @@ def verb_parser(verb: str) -> argparse.ArgumentParser:
     if verb == "batch":
         p.add_argument("set", help="the set to grade")
         p.add_argument("submissions", nargs="+", help="folders, .zip files or .ipynb notebooks")
-        p.add_argument("--out", required=True, help="where gradebook.csv and the JSON results go")
+        p.add_argument("--out", required=True, help="where gradebook.csv and the JSON results go (merged if present)")
+        p.add_argument("--detail", action="store_true", help="one gradebook column per check")
+        p.add_argument("--roster", help="roster.csv: columns submission, student_id, name")
         _grading(p)
     if verb == "notebook":
         p.add_argument("set", help="the set to export, e.g. micrograd")
@@ -123,7 +129,7 @@ def _verb(verb: str, args, console) -> int:
         if verb == "publish":
             return instructor.publish(course, args.sets, args.out, args.gradescope, console)
         opts = Options(seed=args.seed, skip_milestones=args.skip_milestones)
-        return instructor.batch(course, args.set, args.submissions, args.out, opts, console)
+        return instructor.batch(course, args.set, args.submissions, args.out, opts, console, args.detail, args.roster)
     if verb == "notebook":
         from grader.student import notebook
         return notebook.export_cli(course, args.set, args.out, args.force, console)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.course import rules, stubs
 from grader.course.manifest import ContentError, Exercise, ExerciseSet
-from grader.grading import diagnose, paths
+from grader.grading import diagnose, goal, paths
 from grader.grading.compare import compare
 from grader.grading.jobs import CheckMeta, Options, Source, check_metas, make_job, plan, start_worker
 from grader.grading.oracle import Oracle
@@ -110,7 +110,8 @@ def _judge(res: ExerciseResult, metas: list[CheckMeta], ref: dict[str, CheckRun]
         run = got.runs.get(m.name) or CheckRun(m.name, RunStatus.SKIPPED)
         r = ref.get(m.name) or CheckRun(m.name, RunStatus.SKIPPED)
         cr = CheckResult(m.name, m.description, m.points, m.milestone, Verdict.ERROR,
-                         error=paths.strip_in_error(run.error, s.root), output=run.output, seconds=run.seconds)
+                         error=paths.strip_in_error(run.error, s.root), output=run.output, seconds=run.seconds,
+                         hidden=m.hidden, visibility=m.visibility, goal=m.goal)
         res.checks.append(cr)
         _verdict(cr, m, run, r, got)
     res.points = sum(c.points for c in res.checks if c.status == Verdict.PASS)
@@ -126,7 +127,10 @@ def _verdict(cr: CheckResult, m: CheckMeta, run: CheckRun, r: CheckRun, got: Job
         cr.error = {"type": "NotRun", "message": "the check reported itself skipped "
                     f"({(run.error or {}).get('reason', '')}), but the reference ran it: no points"}
     elif run.status == RunStatus.OK and r.status == RunStatus.OK:
-        cr.comparison = compare(r.value, run.value, m.rtol, m.atol)
+        if m.goal:  # a milestone's goal: met or not, whatever the reference's own number
+            cr.comparison, cr.goal_value = goal.judge(m.goal, run.value)
+        else:
+            cr.comparison = compare(r.value, run.value, m.rtol, m.atol)
         cr.status = Verdict.PASS if cr.comparison.verdict != "wrong" else Verdict.FAIL
         if m.milestone:
             cr.produced = produced(run.value)

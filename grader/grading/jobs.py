@@ -1,6 +1,7 @@
 """Jobs for the worker: where a side's modules come from, which checks run, with what budget."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,13 +34,18 @@ class CheckMeta:
     timeout: float
     data: tuple[str, ...]
     milestone: bool
+    hidden: bool = False
+    visibility: str = "visible"
+    goal: dict | None = None        # {"key", "max"/"min", "leaderboard"}: judged in the parent
 
     @classmethod
     def from_wire(cls, d: dict) -> "CheckMeta":
         return cls(str(d["exercise"]), str(d["name"]), str(d["description"]), int(d["points"]),
                    None if d.get("rtol") is None else float(d["rtol"]),
                    None if d.get("atol") is None else float(d["atol"]),
-                   float(d["timeout"]), tuple(str(x) for x in d.get("data", ())), bool(d.get("milestone")))
+                   float(d["timeout"]), tuple(str(x) for x in d.get("data", ())), bool(d.get("milestone")),
+                   bool(d.get("hidden")), str(d.get("visibility") or "visible"),
+                   dict(d["goal"]) if isinstance(d.get("goal"), dict) else None)
 
 
 @dataclass
@@ -49,9 +55,34 @@ class Source:
     overrides: dict[str, str] = field(default_factory=dict)
 
 
+# Standard-library modules torch imports lazily (torch.optim -> torch._dynamo -> cProfile, ...): imported
+# in the worker before it forks, so a job running as a uid that cannot read the interpreter's own
+# library (Python under a 0700 home) still finds them. `grade dev check --isolated` proves it.
+TORCH_LAZY_STDLIB = ("cProfile", "pstats", "profile", "sysconfig", "decimal", "fractions", "statistics", "colorsys",
+                     "ctypes.util", "getpass", "hmac", "secrets", "shlex", "unicodedata") + \
+    (("termios",) if os.name == "posix" else ())
+
+
+def _sysconfigdata() -> list[str]:
+    """The module sysconfig reads its build data from (its name depends on the platform), and
+    ctypes.wintypes (torch imports it everywhere; some Pythons refuse it off Windows)."""
+    import importlib
+    import sysconfig
+    names = [getattr(sysconfig, "_get_sysconfigdata_name", lambda: "")(), "ctypes.wintypes"]
+    out = []
+    for n in filter(None, names):
+        try:
+            importlib.import_module(n)
+            out.append(n)
+        except Exception:  # noqa: BLE001 - not on this platform: nothing to preload
+            pass
+    return out
+
+
 def start_worker(s: ExerciseSet) -> Worker:
     """One warm worker for a set: its `requires` and its checks imported once, then a fork per job."""
-    return Worker(list(s.requires), s.check_files())
+    lazy = list(TORCH_LAZY_STDLIB) + _sysconfigdata() if "torch" in s.requires else []
+    return Worker(list(s.requires) + lazy, s.check_files())
 
 
 def check_metas(worker: Worker) -> list[CheckMeta]:

@@ -24,6 +24,10 @@ class CheckResult:
     reason: str = ""                 # why skipped
     mistake: Mistake | None = None   # the known mistake this failing check's results match
     produced: dict = field(default_factory=dict)   # a milestone's numbers and texts, to show the student
+    hidden: bool = False             # a hidden check: only passed/failed is shown to students
+    visibility: str = "visible"      # Gradescope's visibility of this check
+    goal: dict | None = None         # a milestone's goal ({"key", "max"/"min", "leaderboard"})
+    goal_value: float | None = None  # the number the goal judged (for a leaderboard)
 
 
 @dataclass

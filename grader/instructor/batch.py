@@ -1,23 +1,25 @@
 """`grade batch`: grade a class. One warm worker, the reference run once, submissions in parallel.
 
 Each submission (folder, zip or notebook) is taken in by `intake` (only stub files); a broken,
-empty or hostile one gets an error row and never stops the batch. Writes DIR/gradebook.csv
-and one JSON result per submission.
+empty or hostile one gets an error row and never stops the batch. Submissions are graded in small
+chunks sharing one worker and one oracle; after each chunk only what the report needs is kept
+(raw runs and decoded arrays are dropped), so memory is bounded by a chunk, not by the class.
+Writes DIR/gradebook.csv (merged: `gradebook.py`), one JSON result and one feedback file per
+submission (`feedback.py`), and a summary (`summary.py`).
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import json
 import re
 import tempfile
 from pathlib import Path
 
 from grader.grading import engine
-from grader.grading.jobs import Options
-from grader.grading.status import Status
-from grader.render import machine
+from grader.grading.jobs import Options, start_worker
+from grader.grading.oracle import Oracle
 from grader.sources.intake import SubmissionError, intake
+
+CHUNK = 4   # submissions graded at once: what one hostile submission can cost is held for a chunk only
 
 
 def submission_id(path: Path, taken: set[str]) -> str:
@@ -30,50 +32,45 @@ def submission_id(path: Path, taken: set[str]) -> str:
     return sid
 
 
-def run(s, submissions: list[Path], out: Path, opts: Options, on_event=None) -> list[dict]:
+def run(s, submissions: list[Path], out: Path, opts: Options, on_event=None, detail: bool = False,
+        roster: Path | None = None) -> list[dict]:
+    from grader.instructor import feedback, gradebook, summary
     out.mkdir(parents=True, exist_ok=True)
+    people = gradebook.read_roster(roster) if roster else {}
     rows, taken = [], set()
-    with tempfile.TemporaryDirectory(prefix="z2h-batch-") as tmp:
-        folders, ok_rows = [], []
+    opts = dataclasses.replace(opts, isolate=True)
+    with tempfile.TemporaryDirectory(prefix="z2h-batch-") as tmp, start_worker(s) as worker:
+        from grader.instructor import preflight
+        preflight.require(s, worker)   # as root: a job uid can import what the set needs, or a refusal in words
+        oracle = Oracle(s, worker, opts, on_event)
+        pending = []
         for sub in submissions:
             sid = submission_id(sub, taken)
-            row = {"submission": sid, "source": str(sub), "error": ""}
+            row = {"submission": sid, "source": str(sub), "error": "", **people.get(sid, {})}
             rows.append(row)
             try:
                 intake(sub, s, Path(tmp) / sid)
             except (SubmissionError, OSError, UnicodeDecodeError, ValueError) as e:
                 row["error"] = str(e)
                 continue
-            folders.append(Path(tmp) / sid)
-            ok_rows.append(row)
-        opts = dataclasses.replace(opts, isolate=True)
-        results = engine.grade_many(s, folders, None, opts, on_event) if folders else []
-        for row, res in zip(ok_rows, results):
-            row["result"] = res
+            pending.append(row)
+        for i in range(0, len(pending), CHUNK):
+            chunk = pending[i:i + CHUNK]
+            results = engine.grade_many(s, [Path(tmp) / r["submission"] for r in chunk], None, opts, on_event,
+                                        worker, oracle)
+            for row, res in zip(chunk, results):
+                row["result"] = slim(res)
     for row in rows:
-        _write_json(out, row)
-    _write_csv(out / "gradebook.csv", s, rows)
+        gradebook.write_json(out, row)
+        feedback.write(out, row)
+    gradebook.merge(out, s, rows, detail)
+    summary.write(out, s)
     return rows
 
 
-def _write_json(out: Path, row: dict) -> None:
-    res = row.get("result")
-    doc = machine.as_json(res) if res else {"error": row["error"], "points": 0}
-    doc.update(submission=row["submission"], source=row["source"])
-    (out / f"{row['submission']}.json").write_text(json.dumps(doc, indent=1))
-
-
-def _write_csv(path: Path, s, rows: list[dict]) -> None:
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["submission", *[ex.name for ex in s.exercises], "total", "max", "error"])
-        for row in rows:
-            res = row.get("result")
-            pts = {r.exercise.name: r.points for r in res.exercises} if res else {}
-            w.writerow([row["submission"], *[pts.get(ex.name, 0) for ex in s.exercises],
-                        res.points if res else 0, s.points, row["error"] or _problems(res)])
-
-
-def _problems(res) -> str:
-    bad = [f"{r.exercise.name}: {r.status}" for r in res.exercises if r.status not in (Status.PASSED, Status.FAILING, Status.NOT_STARTED)]
-    return "; ".join(bad)
+def slim(res):
+    """Keep what the report needs; drop raw runs (decoded arrays) and each student's own seconds."""
+    for r in res.exercises:
+        r.runs = {}
+    res.seconds = sum(c.seconds for r in res.exercises for c in r.checks)
+    return res

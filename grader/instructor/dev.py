@@ -48,11 +48,18 @@ def run(course, args, console) -> int:
                       "(search for TODO(author)).")
         return 0
     if args.action == "record":
-        for w in authoring.record(course, names, on_set=lambda n: console.print(f"recording {n} ...")):
-            console.print(f"warning: {w}", style="yellow")
+        warnings = authoring.record(course, names, on_set=lambda n: console.print(f"recording {n} ..."))
+        allowed = getattr(args, "allow_missing", False)
+        for w in warnings:
+            console.print(f"{'warning' if allowed else 'error'}: {w}", style="yellow" if allowed else "red")
         console.print("Fixtures written under data/fixtures/.")
+        if warnings and not allowed:
+            console.print("A milestone's dataset is missing, so its fixture was not recorded and the bundle would "
+                          "skip it: `grade data fetch NAME` (or set Z2H_DATA), or pass --allow-missing.", style="red")
+            return 1
         return 0
-    findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."))
+    findings = authoring.check_course(course, names, on_set=lambda n: console.print(f"checking {n} ..."),
+                                      isolated=getattr(args, "isolated", False))
     shown = findings.lines if getattr(args, "verbose", False) else [ln for ln in findings.lines if not ln[0]]
     screens.render_lines(console, shown, "grade dev check")
     for note in findings.notes:

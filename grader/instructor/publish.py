@@ -2,16 +2,17 @@
 
 The bundle holds the engine, the stubs, checks, manifests, set READMEs, fixtures and pristine
 stubs (for `grade reset`), a student README and pyproject: never solutions/ or mistakes.toml.
-Before it is kept, every file is scanned: no line of any solution block may appear in it.
+Before it is kept, every set's files are scanned against that set's solutions (`leakguard.py`).
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
-import zipfile
 from pathlib import Path
 
 from grader.grading import fixtures
+from grader.instructor import hidden, leakguard
 from grader.course import stubs
 from grader.course.datasets import registry
 from grader.course.manifest import ContentError, Course
@@ -39,12 +40,15 @@ def publish(course: Course, names: list[str], out: Path, gradescope: bool = Fals
         (out / "pyproject.toml").write_text(_pyproject(course))
         (out / "README.md").write_text(_readme(course, names))
         (out / ".gitignore").write_text(".z2h/\n__pycache__/\ndata/*.txt\n")
-        leaks = find_leaks(sets, out)
+        from grader.instructor import workflow
+        workflow.write(out, sets)   # CI: grade on push, per exercise; GitHub Classroom's autograding
+        leaks = [leak for s in sets for leak in leakguard.scan_set(s, leakguard.bundle_files(s, out))]
         if leaks:
-            raise ContentError(leaks[0][0], f"solution text would leak into the bundle: {leaks[0][2]!r} "
-                               f"(line {leaks[0][1]}); nothing was published", leaks[0][1])
+            raise ContentError(out, f"solution text would leak into the bundle ({len(leaks)} line(s)); nothing was "
+                               "published. Allow a line on purpose in set.toml ([leaks] allow = [...]).\n  "
+                               + "\n  ".join(map(str, leaks)))
         if gradescope:
-            return gradescope_zip(out, names)
+            return gradescope_zip(out, names, course)
         return out
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
@@ -74,40 +78,29 @@ def _copy_set(s, out: Path) -> None:
         (dest / f"{ex.name}.py").write_text(text, encoding="utf-8")
         (pristine / f"{ex.name}.py").write_text(text, encoding="utf-8")
     shutil.copytree(s.root / "data" / "fixtures" / s.name, out / "data" / "fixtures" / s.name)
+    hidden.hide(s, dest, out / "data" / "fixtures" / s.name)   # hidden checks stay the instructor's
 
 
-def secret_lines(sets) -> set[str]:
-    """Lines of solution blocks that appear nowhere outside them (those are given to students)."""
-    secret, public = set(), set()
-    for s in sets:
-        for ref in s.solutions_dir.glob("*.py"):
-            text = ref.read_text(encoding="utf-8")
-            secret |= stubs.solution_lines(text)
-            public |= {ln.strip() for ln in stubs.make_stub(text, "x/y").splitlines()}
-    return {ln for ln in secret - public if len(ln.replace(" ", "")) >= 12}  # `return out` is no secret
-
-
-def find_leaks(sets, out: Path) -> list[tuple[Path, int, str]]:
-    secret = secret_lines(sets)
-    leaks = []
-    for p in sorted(out.rglob("*")):
-        if not p.is_file() or p.suffix not in (".py", ".md", ".toml", ".json", ".ipynb", ".txt", ".sh", ""):
-            continue
-        if p.is_relative_to(out / "grader"):
-            continue  # the engine never names a lecture
-        for i, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if line.strip() in secret:
-                leaks.append((p, i, line.strip()))
-    return leaks
+def runtime_dependencies() -> list[str]:
+    """The engine's runtime dependencies exactly as the installed distribution declares them
+    (editable or not); the source tree's pyproject.toml only when the engine is not installed."""
+    import importlib.metadata as md
+    try:
+        reqs = md.requires("z2h-grader")
+    except md.PackageNotFoundError:
+        reqs = None
+    if reqs is None:
+        text = (ENGINE.parent / "pyproject.toml").read_text(encoding="utf-8")
+        block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M)
+        reqs = re.findall(r'^\s*"([^"]+)"', block.group(1), re.M) if block else []
+    return [r for r in reqs if "extra ==" not in r]
 
 
 def _pyproject(course: Course) -> str:
-    text = (ENGINE.parent / "pyproject.toml").read_text(encoding="utf-8") if (ENGINE.parent / "pyproject.toml").is_file() else ""
-    deps = re.search(r"dependencies = \[(.*?)\]", text, re.S)
-    deps_text = deps.group(1) if deps else '\n    "rich>=13",\n    "numpy>=1.24",\n    "torch>=2.1,<2.14",\n    "nbformat>=5.9",\n'
+    deps = "".join(f"\n    {json.dumps(r)}," for r in runtime_dependencies())
     return ('[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
-            f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = "{course.title}: exercises"\n'
-            f'requires-python = ">=3.10"\ndependencies = [{deps_text}]\n\n'
+            f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = {json.dumps(course.title + ": exercises")}\n'
+            f'requires-python = ">=3.10"\ndependencies = [{deps}\n]\n\n'
             '[project.scripts]\ngrade = "grader.cli:main"\n\n[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n')
 
 
@@ -142,36 +135,17 @@ Sets in this bundle: {", ".join(names)}.
 """
 
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope: runs once when the autograder image is built.
-set -euo pipefail
-apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null
-python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu "torch>=2.1,<2.14"
-/autograder/venv/bin/pip install -q /autograder/source
-"""
-
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope: runs for each submission. Only the stub files are taken from it.
-cd /autograder/source
-mkdir -p /autograder/results
-/autograder/venv/bin/grade {target} --from /autograder/submission --format gradescope \\
-    --root /autograder/source > /autograder/results/results.json
-exit 0
-"""
-
-
-def gradescope_zip(bundle: Path, names: list[str]) -> Path:
-    """autograder.zip beside the bundle: the bundle at its root, plus setup.sh and run_autograder."""
+def gradescope_zip(bundle: Path, names: list[str], course: Course) -> Path:
+    """autograder.zip beside the bundle: the bundle, plus the references, mistakes, hidden checks and datasets."""
+    from grader.instructor import gradescope
     if len(names) != 1:
         raise ContentError(bundle, "a Gradescope autograder grades one set: publish one set with --gradescope")
-    (bundle / "setup.sh").write_text(SETUP_SH)
-    (bundle / "run_autograder").write_text(RUN_AUTOGRADER.format(target=names[0]))
-    zpath = bundle / "autograder.zip"
-    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
-        for p in sorted(bundle.rglob("*")):
-            if p.is_file() and p != zpath:
-                info = zipfile.ZipInfo(str(p.relative_to(bundle)), date_time=(2020, 1, 1, 0, 0, 0))
-                info.external_attr = (0o755 if p.name in ("setup.sh", "run_autograder") else 0o644) << 16
-                z.writestr(info, p.read_bytes(), zipfile.ZIP_DEFLATED)
-    return zpath
+    s = course.set(names[0])
+    extra = {f"solutions/{s.name}/{p.relative_to(s.solutions_dir)}": p
+             for p in sorted(s.solutions_dir.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    for p in map(Path, s.check_files()):  # the full checks, hidden ones included
+        extra[str(p.relative_to(course.root))] = p
+    extra[f"exercises/{s.name}/set.toml"] = s.dir / "set.toml"
+    for p in sorted((course.root / "data" / "fixtures" / s.name).glob("*.json")):
+        extra[str(p.relative_to(course.root))] = p
+    return gradescope.build(bundle, s, extra)

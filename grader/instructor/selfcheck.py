@@ -85,7 +85,8 @@ def _check_fixtures(s: ExerciseSet, f: Findings) -> None:
              ("" if state == "fresh" else " (run `grade dev record`)"))
 
 
-def check_course(course: Course, names: list[str] | None = None, on_set=None) -> Findings:
+def check_course(course: Course, names: list[str] | None = None, on_set=None, isolated: bool = False) -> Findings:
+    """isolated: references and known mistakes run as student jobs do as root (a uid of their own)."""
     f = Findings()
     for name in names or course.set_names:
         try:
@@ -97,7 +98,7 @@ def check_course(course: Course, names: list[str] | None = None, on_set=None) ->
         f.notes.append(_mutation_note(s))
         on_set and on_set(name)
         try:
-            _check_set(s, f)
+            _check_set(s, f, isolated)
         except ContentError as e:
             f.ok(False, str(e))
     return f
@@ -115,7 +116,7 @@ def _mutation_note(s: ExerciseSet) -> str:
             f"{'' if fresh else ', recorded before the last change: grade dev mutants ' + s.name}")
 
 
-def _check_set(s: ExerciseSet, f: Findings) -> None:
+def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
     files_ok = _check_files(s, f)
     catalogue = mistakes.load(s.solutions_dir)
     with start_worker(s) as worker:
@@ -138,10 +139,19 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
              (f" (unknown: {', '.join(unknown)})" if unknown else ""))
         if not files_ok:
             return
+        from grader.instructor import leakguard
+        leaks = leakguard.scan_set(s, leakguard.course_files(s))
+        f.ok(not leaks, f"{s.name}: no solution line in what students get" +
+             ("".join(f"\n    {leak}" for leak in leaks) if leaks else ""))
         _check_fixtures(s, f)
         # One oracle for the whole set: the reference and each mistake run once, not once per mistake.
         oracle = Oracle(s, worker, Options())
-        opts = Options(diagnose=False, student_dir=s.solutions_dir)
+        if isolated:
+            from grader.instructor import preflight
+            why = preflight.probe(s, worker, force=True)
+            f.ok(why is None, f"{s.name}: a job running as a uid of its own imports what the set needs" +
+                 (f" (not: {why}; {preflight.advice()})" if why else ""))
+        opts = Options(diagnose=False, student_dir=s.solutions_dir, isolate=isolated)
         ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
@@ -153,8 +163,12 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
             bad = [f"{c.name} ({c.status})" for c in r.checks if c.status not in (Verdict.TODO, Verdict.SKIPPED)]
             f.ok(not bad, f"{r.exercise.id}: the stub is 'not started' on every check" +
                  (f"; not: {', '.join(bad)}" if bad else ""))
+        caught = {m.exercise: False for m in catalogue}
         for m in catalogue:
-            _check_mistake(s, m, worker, oracle, f)
+            caught[m.exercise] |= _check_mistake(s, m, worker, oracle, f, isolated)
+        for ex in s.exercises:
+            if any(m.hidden for m in metas if m.exercise == ex.name):
+                f.ok(caught.get(ex.name, False), f"{ex.id}: its hidden checks catch a known mistake on their own")
 
 
 def _check_files(s: ExerciseSet, f: Findings) -> bool:
@@ -179,12 +193,13 @@ def _check_files(s: ExerciseSet, f: Findings) -> bool:
     return bool(good)
 
 
-def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings) -> None:
+def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findings, isolated: bool = False) -> bool:
+    """Whether a hidden check failed on this mistake (hidden checks must catch mistakes too)."""
     try:
         ex = s.exercise(m.exercise)
     except KeyError:
         f.ok(False, f"{s.name}: mistake {m.id!r} names an unknown exercise {m.exercise!r}")
-        return
+        return False
     with tempfile.TemporaryDirectory(prefix="z2h-check-") as tmp:
         for ref in s.solutions_dir.glob("*.py"):
             shutil.copy(ref, tmp)
@@ -192,10 +207,12 @@ def _check_mistake(s: ExerciseSet, m: mistakes.Mistake, worker, oracle, f: Findi
             Path(tmp, f"{ex.name}.py").write_text(mistakes.variant(s, m), encoding="utf-8")
         except ContentError as e:
             f.ok(False, str(e))
-            return
-        r = engine.grade_set(s, ex, Options(student_dir=Path(tmp)), worker=worker, oracle=oracle).exercises[0]
+            return False
+        r = engine.grade_set(s, ex, Options(student_dir=Path(tmp), isolate=isolated), worker=worker,
+                             oracle=oracle).exercises[0]
     fails = r.status in (Status.FAILING, Status.ERROR, Status.TIMED_OUT)
     named = r.mistake is not None and r.mistake.id == m.id
     other = f" (diagnosed as {r.mistake.id!r} instead)" if r.mistake and not named else ""
     f.ok(fails and named, f"{ex.id}: mistake {m.id!r} " + ("fails a check and is named" if fails and named else
          ("passes every check: no check catches it" if not fails else f"fails, but is not named{other}")))
+    return any(c.hidden and c.status in (Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT) for c in r.checks)

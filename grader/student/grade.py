@@ -97,9 +97,9 @@ def _show(console, result, fmt: str, target: str, focus: bool, warning, notebook
         doc = machine.as_json(result)
         if sc is not None:
             doc["notebook"] = {"path": str(notebook), "problems": sc.messages(result.set)}
-        print(json.dumps(doc, indent=1))
+        print(machine.dumps(doc))
     elif fmt == "gradescope":
-        print(json.dumps(machine.as_gradescope(result), indent=1))
+        print(machine.dumps(machine.as_gradescope(result)))
     elif sc is not None:
         nb_screens.render_notebook_problems(console, Path(notebook).name, sc.messages(result.set))
         nb_screens.render_notebook_set(console, result, f"grade {target} --notebook {notebook}", focus=focus)

@@ -93,7 +93,7 @@ def test_batch_grades_a_class(toy, tmp_path):
                  "--out", str(out), "--root", str(toy)]) == 0
     rows = {r["submission"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
     assert rows["right"]["total"] == "5" and rows["wrong"]["total"] == "3" and rows["crash"]["total"] == "0"
-    assert "scale: error" in rows["crash"]["error"] and "not a readable zip" in rows["broken"]["error"]
+    assert "scale: error" in rows["crash"]["causes"] and "not a readable zip" in rows["broken"]["error"]
     assert json.loads((out / "wrong.json").read_text())["exercises"][1]["mistake"]["id"] == "overwrites"
     assert not (tmp_path / "evil.py").exists()
 
@@ -113,6 +113,6 @@ def test_gradescope_results_and_autograder_zip(toy, tmp_path, capsys):
     assert main(["toy", "--from", str(sub), "--format", "gradescope", "--root", str(toy)]) == 1
     assert json.loads(capsys.readouterr().out)["score"] == 0  # scale.py missing from the submission
     assert main(["publish", "toy", "--gradescope", "--out", str(tmp_path / "gs"), "--root", str(toy)]) == 0
-    names = zipfile.ZipFile(tmp_path / "gs" / "autograder.zip").namelist()
+    names = zipfile.ZipFile(tmp_path / "gs-autograder.zip").namelist()  # beside the bundle, never in it
     assert "setup.sh" in names and "run_autograder" in names and "grader/cli.py" in names
-    assert not any(n.startswith("solutions/") for n in names)
+    assert "solutions/toy/scale.py" in names and not (tmp_path / "gs" / "solutions").exists()
