@@ -19,10 +19,10 @@ MIXED = "héllo wörld! naïve café, 你好世界 👋🏽 — ünïcode ünïc
 
 def _count_into(ids: list[int], counts: dict | None = None) -> dict:
     """The checks' own pair counter (never your get_stats: only the exercise under test is yours)."""
-    counts = {} if counts is None else counts
-    for pair in zip(ids, ids[1:]):
-        counts[pair] = counts.get(pair, 0) + 1
-    return counts
+    tally = counts if counts is not None else {}
+    for a, b in zip(ids, ids[1:]):
+        tally[a, b] = tally.get((a, b), 0) + 1
+    return tally
 
 
 def _pair_counts(ids: list[int]) -> dict:
@@ -31,14 +31,15 @@ def _pair_counts(ids: list[int]) -> dict:
 
 def _merged(ids: list[int], pair: tuple, idx: int) -> list[int]:
     """The checks' own merge (never yours)."""
-    out, i = [], 0
-    while i < len(ids):
-        if i < len(ids) - 1 and (ids[i], ids[i + 1]) == tuple(pair):
+    out, skip = [], False
+    for k, x in enumerate(ids):
+        if skip:
+            skip = False
+        elif k + 1 < len(ids) and (x, ids[k + 1]) == tuple(pair):
             out.append(idx)
-            i += 2
+            skip = True
         else:
-            out.append(ids[i])
-            i += 1
+            out.append(x)
     return out
 
 
@@ -87,8 +88,8 @@ def byte_vocab() -> dict[int, bytes]:
 def spelled(merges: dict) -> dict:
     """id -> the bytes it stands for, from the merges alone (unknown ids spell as b'?')."""
     table = {i: bytes([i]) for i in range(256)}
-    for (p0, p1), idx in merges.items():
-        table[idx] = table.get(p0, b"?") + table.get(p1, b"?")
+    for (a, b), idx in merges.items():
+        table[idx] = table.get(a, b"?") + table.get(b, b"?")
     return table
 
 
@@ -292,8 +293,8 @@ def decode_invalid(m):
 def decode_with_merges(m):
     merges = dict(TOY_MERGES)
     vocab = byte_vocab()
-    for (p0, p1), idx in merges.items():
-        vocab[idx] = vocab[p0] + vocab[p1]
+    for pair, idx in merges.items():
+        vocab[idx] = vocab[pair[0]] + vocab[pair[1]]
     return {"decode([258, 100, 258, 97, 99])": m.decode([258, 100, 258, 97, 99], vocab),
             "decode([256, 257, 258])": m.decode([256, 257, 258], vocab)}
 
@@ -408,8 +409,8 @@ def special_set(m):
 def special_decode(m):
     own_helpers(m, 'get_stats', 'merge', 'encode', 'encode_ordinary')
     vocab = byte_vocab()
-    for (p0, p1), idx in SMALL_MERGES.items():
-        vocab[idx] = vocab[p0] + vocab[p1]
+    for pair, idx in SMALL_MERGES.items():
+        vocab[idx] = vocab[pair[0]] + vocab[pair[1]]
     out = {}
     for s in ["", "hello world<|endoftext|>", "héllo 👋🏽<|fim_prefix|>wörld 你好", UNICODE_TEXT]:
         ids = m.encode(s, SMALL_MERGES, SPECIAL, allowed_special="all")
