@@ -41,8 +41,10 @@ def violations(source: str, rules: Rules) -> list[tuple[int, str]]:
         return []
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         return []
+    except (RecursionError, MemoryError):  # the job's compiler may still manage: what cannot be read is refused
+        return [(1, "the file is nested too deeply for the rules to be checked (split the long expression)")]
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         names = []
@@ -51,8 +53,9 @@ def violations(source: str, rules: Rules) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module]
         elif isinstance(node, ast.Call) and isinstance(node.args[0] if node.args else None, ast.Constant) \
+                and type(node.args[0].value) is str \
                 and (_dotted(node.func) or "").split(".")[-1] in ("__import__", "import_module"):
-            names = [str(node.args[0].value)]
+            names = [node.args[0].value]  # only a string names a module (str() of a 5,000-digit int raises)
         for n in names:
             if (b := _forbidden_module(n, rules.forbid_imports)):
                 found.append((node.lineno, f"imports {n}: this set is built without {b}"))

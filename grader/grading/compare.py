@@ -52,6 +52,14 @@ def compare(expected, got, rtol: float | None = None, atol: float | None = None,
     return out
 
 
+def _f(x) -> float:
+    """A number as a float, total: an int beyond the float range becomes +-inf, never OverflowError."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def _is_num(x) -> bool:
     return type(x) in (int, float)
 
@@ -147,11 +155,12 @@ def _numbers(path, exp: list, got: list, out: Comparison, rtol, atol, eshape, gs
     if len(exp) == len(got):
         if all(type(e) is type(g) and e == g for e, g in zip(exp, got)):
             return out.add("exact")
-        diffs = [abs(float(e) - float(g)) for e, g in zip(exp, got)]
-        if all(math.isfinite(float(e)) and d <= a + r * abs(float(e)) for d, e in zip(diffs, exp)):  # NaN fails
+        ef, gf = [_f(e) for e in exp], [_f(g) for g in got]
+        diffs = [abs(e - g) if e != g else 0.0 for e, g in zip(ef, gf)]
+        if all(math.isfinite(e) and d <= a + r * abs(e) for d, e in zip(diffs, ef)):  # NaN and inf fail
             return out.add("close", max(diffs))
     import numpy as np
-    to = lambda xs, shape: Array(np.asarray(xs, dtype=np.float64).reshape(shape), "python", "float64")
+    to = lambda xs, shape: Array(np.asarray([_f(x) for x in xs], dtype=np.float64).reshape(shape), "python", "float64")
     _tensor(path, to(exp, eshape), to(got, gshape), out, rtol, atol, plain=True, same_nan=same_nan)
 
 
