@@ -13,7 +13,7 @@ from grader.render.console import MARK, STYLE, indent, shorten_paths
 
 def exercise_table(result) -> Table:
     title = f"{result.set.name}: {result.set.title}"
-    t = Table(title=title, title_justify="left", expand=False, min_width=min(len(title) + 2, 100))
+    t = Table(title=Text(title), title_justify="left", expand=False, min_width=min(len(title) + 2, 100))
     for col, just in (("exercise", "left"), ("status", "left"), ("checks", "right"), ("points", "right")):
         t.add_column(col, justify=just)
     for r in result.exercises:
