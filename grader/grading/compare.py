@@ -98,6 +98,10 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol, same_nan: bool = Fal
                 if type(got) is Unsupported and "Value" in got.type else []
             return out.add("wrong", math.inf, Mismatch(path or "result", _kind(exp), _kind(got), notes=note))
         return _numbers(path, [exp], [got], out, rtol, atol, (), (), same_nan)
+    if type(exp) is Unsupported:  # compared by its type name alone, any class of that name would pass
+        return out.add("wrong", math.inf, Mismatch(path or "result", f"a {exp.type} (from the reference)", _kind(got),
+                                                    notes=["the check returns an object, not plain data, so it cannot "
+                                                           "be compared: a bug in the course (`grade dev check` says where)"]))
     if type(exp) is not type(got) or exp != got:
         return out.add("wrong", math.inf, Mismatch(path or "result", _show(exp), _show(got), notes=_none_note(path, exp, got)))
     out.add("exact")

@@ -20,6 +20,7 @@ from grader.course import rules
 from grader.course import stubs
 from grader.grading.oracle import Oracle
 from grader.course.manifest import ContentError, Course, ExerciseSet
+from grader.instructor import authoring_lint
 
 
 @dataclass
@@ -103,6 +104,12 @@ def check_course(course: Course, names: list[str] | None = None, on_set=None) ->
 
 def _check_set(s: ExerciseSet, f: Findings) -> None:
     files_ok = _check_files(s, f)
+    defs = authoring_lint.check_defs(s.check_files())
+    problems = authoring_lint.duplicate_checks(defs) + authoring_lint.markup_in_titles(s)
+    for msg in problems:
+        f.ok(False, msg)
+    if not problems:
+        f.ok(True, f"{s.name}: check names are unique; titles hold no markup")
     catalogue = mistakes.load(s.solutions_dir)
     with start_worker(s) as worker:
         try:
@@ -126,6 +133,8 @@ def _check_set(s: ExerciseSet, f: Findings) -> None:
         oracle = Oracle(s, worker, Options())
         opts = Options(diagnose=False, student_dir=s.solutions_dir)
         ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
+        for msg in authoring_lint.objects_returned(ref, defs):
+            f.ok(False, msg)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
                    if c.status not in (Verdict.PASS, Verdict.SKIPPED)]

@@ -61,7 +61,7 @@ class Worker:
     MAX_RESTARTS = 5
 
     def __init__(self, preload: list[str], check_files: list[str]):
-        self.tmp = Path(tempfile.mkdtemp(prefix="z2h-", dir=job_root()))
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"z2h-{os.getpid()}-", dir=job_root()))  # the pid: whose, if left
         os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
         self._hello = {"preload": preload, "check_files": check_files}
         self._killed: set[str] = set()
