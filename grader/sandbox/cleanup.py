@@ -99,7 +99,8 @@ def kill_uid(uid: int, seconds: float = 5.0) -> bool:
     """As root: SIGKILL every process running as `uid` until there is none (True), or `seconds` pass.
 
     A forked helper takes the uid and calls kill(-1, SIGKILL), which reaches every process that uid
-    may signal: its own, and nothing else. Done again until ESRCH says none is left. Never raises."""
+    may signal: its own, and nothing else. Done again until /proc shows none alive (Linux's kill(-1)
+    counts the processes it may not signal too, so ESRCH alone never says so). Never raises."""
     if uid <= 0 or not hasattr(os, "fork") or os.geteuid() != 0:
         return False
     try:
@@ -119,6 +120,9 @@ def kill_uid(uid: int, seconds: float = 5.0) -> bool:
                 except ProcessLookupError:
                     code = 0
                     break
+                if not _live_of(uid):  # only zombies left (signalled, not yet reaped by their parent)
+                    code = 0
+                    break
                 time.sleep(0.001)
         finally:
             os._exit(code)
@@ -133,6 +137,23 @@ def kill_uid(uid: int, seconds: float = 5.0) -> bool:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
+    return False
+
+
+def _live_of(uid: int) -> bool:
+    """Any process of `uid` that is not a zombie (nor the caller)?"""
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or entry == me:
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                    return True
+        except (OSError, IndexError):
+            continue
     return False
 
 

@@ -31,9 +31,12 @@ def intake(sub: Path, s, dest: Path) -> None:
     elif sub.suffix == ".zip" and sub.is_file():
         found = _from_zip(sub, s.name, names)
     elif sub.suffix == ".ipynb" and sub.is_file():
-        from grader.sources.cells import modules_from_notebook
-        found, _ = modules_from_notebook(sub, s)
-        found = {f"{k}.py": v.encode() for k, v in found.items()}
+        from grader.sources.cells import NotebookError, modules_from_notebook
+        try:
+            found, _ = modules_from_notebook(sub, s)
+        except NotebookError as e:
+            raise SubmissionError(str(e)) from None
+        found = {f"{k}.py": v.encode("utf-8", "backslashreplace") for k, v in found.items()}
     elif not sub.exists():
         raise SubmissionError(f"{sub} does not exist")
     else:
