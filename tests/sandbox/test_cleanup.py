@@ -117,6 +117,7 @@ def _uid(e: str) -> int:
         return -1
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not IS_ROOT, reason="leases are for root's isolated jobs")
 def test_two_graders_never_lease_the_same_uid():
     code = ("import sys; sys.path.insert(0, %r)\nfrom grader.sandbox import uids\nimport time\n"
