@@ -63,7 +63,7 @@ class Worker:
     def __init__(self, preload: list[str], check_files: list[str]):
         self.tmp = Path(tempfile.mkdtemp(prefix=f"z2h-{os.getpid()}-", dir=job_root()))  # the pid: whose, if left
         os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
-        self._hello = {"preload": preload, "check_files": check_files}
+        self._hello = {"preload": preload, "check_files": check_files, "folder": str(self.tmp)}
         self._killed: set[str] = set()
         self._uid_seq = 0
         self._uids: dict[str, int] = {}  # job id -> the uid leased for it (isolated, as root)

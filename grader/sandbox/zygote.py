@@ -16,13 +16,16 @@ import traceback
 
 from grader.sandbox.child import run_job
 from grader.sandbox import uids as uids_range
-from grader.sandbox.cleanup import kill_children, kill_uid
+from grader.sandbox.cleanup import kill_children, kill_uid, remove_tree
 
 
 def _send(obj: dict) -> None:
     data = (json.dumps(obj) + "\n").encode()
-    while data:
-        data = data[os.write(1, data):]
+    try:
+        while data:
+            data = data[os.write(1, data):]
+    except OSError:
+        pass  # the grader is gone: the next read of stdin sees its end, and everything is cleared up
 
 
 def _load_checks(files: list[str]) -> list:
@@ -58,7 +61,7 @@ def main() -> None:
         _send({"ready": False, "error": traceback.format_exc(limit=-3)})
         return
     _send({"ready": True, "checks": [c.meta() for c in registry]})
-    _serve({(c.exercise, c.name): c for c in registry})
+    _serve({(c.exercise, c.name): c for c in registry}, hello.get("folder"))
 
 
 def _warm_torch(torch) -> None:
@@ -83,7 +86,7 @@ def _kill_orphans(jobs: dict[int, str]) -> None:
     kill_children(os.getpid(), set(jobs))
 
 
-def _serve(registry: dict) -> None:
+def _serve(registry: dict, folder: str | None = None) -> None:
     _become_subreaper()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -107,6 +110,8 @@ def _serve(registry: dict) -> None:
                 if uids_range.ours(uid):
                     kill_uid(uid)
             _kill_orphans({})
+            if folder:  # the grader may be gone for good (killed): its jobs' folders go with us
+                remove_tree(folder)
             os._exit(0)  # skip torch's slow teardown: the parent waits for this exit
         buf += chunk
         while b"\n" in buf:
