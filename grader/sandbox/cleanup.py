@@ -2,8 +2,8 @@
 
 `remove_tree` never recurses and never follows a link: a job's folder may hold 5,000 nested
 folders (shutil.rmtree and os.walk recurse and die; paths outgrow PATH_MAX), folders it made
-unreadable, FIFOs. It hoists each subfolder's subfolders to the top, one level a round, so it
-holds two file descriptors at most.
+unreadable, FIFOs. It walks down with open descriptors, and moves what lies deeper than it holds
+open up to the top, to be emptied in turn.
 
 `kill_uid` ends every process of one uid (an isolated job's, which no one else uses), again and
 again until none is left: a process that forks every millisecond is caught by the uid, not by a
@@ -38,46 +38,62 @@ def remove_tree(path) -> bool:
         return False
 
 
+MAX_OPEN = 128   # folders held open on the way down; deeper ones are moved up to the top first
+
+
 def _empty(path) -> None:
+    """Depth first with a stack of open folders (no recursion, no paths: a deep tree outgrows both);
+    a subtree deeper than MAX_OPEN is renamed to the top and emptied later, so at most MAX_OPEN + 1
+    descriptors are open. Each folder costs one rmdir, and one rename per MAX_OPEN levels."""
     top = os.open(path, _DIR)
+    stack = [(top, "", _subdirs(top))]
+    seq = 0
     try:
-        seq = 0
-        for _ in range(1_000_000):  # every round removes or hoists something; the bound is only a guard
-            entries = list(os.scandir(top))
-            if not entries:
-                return
-            for e in entries:
-                if not e.is_dir(follow_symlinks=False):
-                    _unlink(e.name, top)
-                    continue
-                seq = _hoist(e.name, top, seq)
-    finally:
-        os.close(top)
-
-
-def _hoist(name: str, top: int, seq: int) -> int:
-    """Unlink the files of top/name, move its folders up into top, and remove it if now empty."""
-    try:
-        sub = os.open(name, _DIR, dir_fd=top)
-    except PermissionError:  # a job made it unreadable: it is ours (or root's) to open up again
-        os.chmod(name, 0o700, dir_fd=top)
-        sub = os.open(name, _DIR, dir_fd=top)
-    try:
-        for c in list(os.scandir(sub)):
-            if c.is_dir(follow_symlinks=False):
+        for _ in range(100_000_000):  # every step opens, moves or removes something; the bound is a guard
+            fd, _, subs = stack[-1]
+            name = next(subs, None)
+            if name is not None and len(stack) > MAX_OPEN:
                 while _exists(f".z2h-rm-{seq}", top):
                     seq += 1
-                os.rename(c.name, f".z2h-rm-{seq}", src_dir_fd=sub, dst_dir_fd=top)
-                seq += 1
+                os.rename(name, f".z2h-rm-{seq}", src_dir_fd=fd, dst_dir_fd=top)
+            elif name is not None:
+                child = _open_sub(name, fd)
+                stack.append((child, name, _subdirs(child)))
+            elif len(stack) > 1:
+                _, done, _ = stack.pop()
+                os.close(fd)
+                os.rmdir(done, dir_fd=stack[-1][0])
             else:
-                _unlink(c.name, sub)
+                stack[0] = (top, "", _subdirs(top))  # what was moved up meanwhile, or nothing
+                if not _has_entries(top):
+                    return
     finally:
-        os.close(sub)
+        for fd, _, _ in stack:
+            os.close(fd)
+
+
+def _has_entries(fd: int) -> bool:
+    with os.scandir(fd) as it:
+        return next(it, None) is not None
+
+
+def _open_sub(name: str, fd: int) -> int:
     try:
-        os.rmdir(name, dir_fd=top)
-    except OSError:
-        pass  # something appeared meanwhile: the next round sees it
-    return seq
+        return os.open(name, _DIR, dir_fd=fd)
+    except PermissionError:  # a job made it unreadable: it is ours (or root's) to open up again
+        os.chmod(name, 0o700, dir_fd=fd)
+        return os.open(name, _DIR, dir_fd=fd)
+
+
+def _subdirs(fd: int):
+    """Unlink every non-folder in the folder; return an iterator over its subfolders' names."""
+    subs = []
+    for e in list(os.scandir(fd)):
+        if e.is_dir(follow_symlinks=False):
+            subs.append(e.name)
+        else:
+            _unlink(e.name, fd)
+    return iter(subs)
 
 
 def _exists(name: str, fd: int) -> bool:

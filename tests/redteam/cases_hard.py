@@ -65,8 +65,9 @@ HARD += [
     Case("fork-every-ms-proc", "fault", {C: counter(CHAIN + SOLVED_COUNTER)},
          {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode="proc"),
     Case("deep-folders-left-proc", "fault", {C: counter(DEEP + SOLVED_COUNTER)},
-         {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode="proc", bound=25.0,
-         note="TMPDIR set: the job's folder is on disk, where removing thousands of folders takes seconds"),
+         {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode="proc", bound=40.0,
+         note="TMPDIR set: the job's folder is on disk; removing a folder costs ~3 ms on this box's ext4 "
+              "(shutil.rmtree as much), so the bound is the disk's"),
     # ---- 1. progress files and course content ---------------------------------------------------
     Case("progress-nan", "content",
          {".z2h/progress.json": '{"format": "z2h-progress/1", "exercises": {"toy/scale": {"best": NaN, "hints": 0}}}'},
