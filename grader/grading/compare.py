@@ -45,8 +45,9 @@ class Comparison:
 
 
 def compare(expected, got, rtol: float | None = None, atol: float | None = None, same_nan: bool = False) -> Comparison:
-    """`same_nan`: NaN matches NaN and inf the same inf (diagnosis: a mistake that yields NaN is
-    still recognised); grading never sets it, so NaN is never close to anything there."""
+    """`same_nan`: NaN matches NaN and inf the same inf, and an object the same kind of object
+    (diagnosis: a mistake that yields NaN, or a Value instead of a number, is still recognised);
+    grading never sets it, so NaN is never close to anything there, nor an object equal to one."""
     out = Comparison()
     _walk("", expected, got, out, rtol, atol, same_nan)
     return out
@@ -98,7 +99,8 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol, same_nan: bool = Fal
                 if type(got) is Unsupported and "Value" in got.type else []
             return out.add("wrong", math.inf, Mismatch(path or "result", _kind(exp), _kind(got), notes=note))
         return _numbers(path, [exp], [got], out, rtol, atol, (), (), same_nan)
-    if type(exp) is Unsupported:  # compared by its type name alone, any class of that name would pass
+    if type(exp) is Unsupported and not same_nan:  # graded by its type name, any class of that name would pass
+        # (diagnosis, same_nan, may still recognise a known mistake by the object it returns)
         return out.add("wrong", math.inf, Mismatch(path or "result", f"a {exp.type} (from the reference)", _kind(got),
                                                     notes=["the check returns an object, not plain data, so it cannot "
                                                            "be compared: a bug in the course (`grade dev check` says where)"]))

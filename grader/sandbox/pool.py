@@ -165,7 +165,7 @@ class Worker:
                 st.pending.insert(0, job)
                 st.suspects.add(job.id)
                 continue
-            st.results[job.id] = self._collect(job, Fate.CRASHED, why)
+            st.results[job.id] = self._collect(job, Fate.CRASHED, why, discard=True)
             on_event and on_event(job, st.results[job.id])
         st.running.clear()
         st.started.clear()
@@ -217,11 +217,12 @@ class Worker:
             return self._collect(job, Fate.CRASHED, f"the process died from {name}")
         return self._collect(job, Fate.OK, "")
 
-    def _collect(self, job: Job, fate: Fate, detail: str) -> JobResult:
+    def _collect(self, job: Job, fate: Fate, detail: str, discard: bool = False) -> JobResult:
+        """`discard`: the job took its worker down (killed or stopped it) twice: nothing it wrote counts."""
         out = self.tmp / job.id
         runs: dict[str, CheckRun] = {}
         for i, name in enumerate(job.checks):
-            runs[name] = read_run(out, i, name)
+            runs[name] = CheckRun(name, RunStatus.LOST) if discard else read_run(out, i, name)
         self._forget_uid(job.id, kill=fate != Fate.OK)
         lost = [r for r in runs.values() if r.status == RunStatus.LOST]
         if fate == Fate.OK and lost:
