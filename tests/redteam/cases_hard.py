@@ -52,6 +52,18 @@ for mode in ("local", "isolated", "batch"):
              {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode=mode,
              note="a chain of forks that never holds still: caught by the worker's rounds (or by its uid)"),
     ]
+HARD += [  # the published bundle: judged against recorded fixtures (solutions/ removed)
+    Case("int-beyond-float-bundle", "fault", {C: counter("self.total = 10**400")},
+         {**OK, "toy/counter": "failing"}, {"toy/counter:accumulates": "fail"}, ("inf",), mode="bundle"),
+    Case("denormal-factor-bundle", "fault", {S: "def scale(xs, k):\n    return [k * x * 1e-310 for x in xs]\n"},
+         {"toy/scale": "failing", "toy/counter": "failing"}, {"toy/scale:short": "fail"}, ("expected",), mode="bundle"),
+    Case("deep-folders-left-bundle", "fault", {C: counter(DEEP + SOLVED_COUNTER)},
+         {**OK, "toy/counter": "passed"}, {"toy/counter:accumulates": "pass"}, exit=0, mode="bundle"),
+    Case("sigstop-worker-bundle", "cheat",
+         {C: counter("import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n" + SOLVED_COUNTER)},
+         {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("stopped answering",), bound=25.0,
+         mode="bundle"),
+]
 HARD += [
     Case("sigstop-worker", "cheat", {C: counter("import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n" + SOLVED_COUNTER)},
          {**OK, "toy/counter": "error"}, {"toy/counter:accumulates": "error"}, ("stopped answering",), bound=25.0,
