@@ -46,11 +46,20 @@ class Comparison:
 
 
 def compare(expected, got, rtol: float | None = None, atol: float | None = None, same_nan: bool = False) -> Comparison:
-    """`same_nan`: NaN matches NaN and inf the same inf (diagnosis: a mistake that yields NaN is
-    still recognised); grading never sets it, so NaN is never close to anything there."""
+    """`same_nan`: NaN matches NaN and inf the same inf, and an object the same kind of object
+    (diagnosis: a mistake that yields NaN, or a Value instead of a number, is still recognised);
+    grading never sets it, so NaN is never close to anything there, nor an object equal to one."""
     out = Comparison()
     _walk("", expected, got, out, rtol, atol, same_nan)
     return out
+
+
+def _f(x) -> float:
+    """A number as a float, total: an int beyond the float range becomes +-inf, never OverflowError."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def _is_num(x) -> bool:
@@ -93,6 +102,11 @@ def _walk(path: str, exp, got, out: Comparison, rtol, atol, same_nan: bool = Fal
                 if type(got) is Unsupported and "Value" in got.type else []
             return out.add("wrong", math.inf, Mismatch(path or "result", _kind(exp), _kind(got), notes=note))
         return _numbers(path, [exp], [got], out, rtol, atol, (), (), same_nan)
+    if type(exp) is Unsupported and not same_nan:  # graded by its type name, any class of that name would pass
+        # (diagnosis, same_nan, may still recognise a known mistake by the object it returns)
+        return out.add("wrong", math.inf, Mismatch(path or "result", f"a {exp.type} (from the reference)", _kind(got),
+                                                    notes=["the check returns an object, not plain data, so it cannot "
+                                                           "be compared: a bug in the course (`grade dev check` says where)"]))
     if type(exp) is not type(got) or exp != got:
         return out.add("wrong", math.inf, Mismatch(path or "result", _show(exp), _show(got), notes=_none_note(path, exp, got)))
     out.add("exact")
@@ -150,11 +164,12 @@ def _numbers(path, exp: list, got: list, out: Comparison, rtol, atol, eshape, gs
     if len(exp) == len(got):
         if all(type(e) is type(g) and e == g for e, g in zip(exp, got)):
             return out.add("exact")
-        diffs = [abs(float(e) - float(g)) for e, g in zip(exp, got)]
-        if all(math.isfinite(float(e)) and d <= a + r * abs(float(e)) for d, e in zip(diffs, exp)):  # NaN fails
+        ef, gf = [_f(e) for e in exp], [_f(g) for g in got]
+        diffs = [abs(e - g) if e != g else 0.0 for e, g in zip(ef, gf)]
+        if all(math.isfinite(e) and d <= a + r * abs(e) for d, e in zip(diffs, ef)):  # NaN and inf fail
             return out.add("close", max(diffs))
     import numpy as np
-    to = lambda xs, shape: Array(np.asarray(xs, dtype=np.float64).reshape(shape), "python", "float64")
+    to = lambda xs, shape: Array(np.asarray([_f(x) for x in xs], dtype=np.float64).reshape(shape), "python", "float64")
     _tensor(path, to(exp, eshape), to(got, gshape), out, rtol, atol, plain=True, same_nan=same_nan)
 
 

@@ -113,7 +113,12 @@ def _judge(res: ExerciseResult, metas: list[CheckMeta], ref: dict[str, CheckRun]
                          error=paths.strip_in_error(run.error, s.root), output=run.output, seconds=run.seconds,
                          hidden=m.hidden, visibility=m.visibility, goal=m.goal)
         res.checks.append(cr)
-        _verdict(cr, m, run, r, got)
+        try:
+            _verdict(cr, m, run, r, got)
+        except Exception as e:  # judging is total: a value no rule foresaw fails this check alone, in words
+            cr.status, cr.comparison = Verdict.ERROR, None
+            cr.error = {"type": "Unjudgeable", "message": f"the grader could not judge this result "
+                        f"({type(e).__name__}); it earns no points"}
     res.points = sum(c.points for c in res.checks if c.status == Verdict.PASS)
     res.status = _status(res, got)
 

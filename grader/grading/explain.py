@@ -74,6 +74,8 @@ def _constant_factor(e: np.ndarray, g: np.ndarray, rtol: float, atol: float) -> 
         return None
     if abs(k + 1) < 1e-6:
         return "it is exactly -1 x the expected value: the sign is flipped"
+    if not 1e-5 < abs(k) < 1e5:  # a factor this far from 1 names no slip (and 1/k of a denormal overflows)
+        return f"it is the expected value scaled by {k:.4g}" if e.size > 1 else None
     n = round(abs(k))  # x n, -x n
     if 2 <= n <= 10000 and abs(abs(k) - n) < 1e-6 * n:
         return (f"it is exactly {n} x the expected value (a missing 1/{n}, a gradient counted {n} times, "

@@ -20,6 +20,7 @@ from grader.course import rules
 from grader.course import stubs
 from grader.grading.oracle import Oracle
 from grader.course.manifest import ContentError, Course, ExerciseSet
+from grader.instructor import authoring_lint
 
 
 @dataclass
@@ -118,6 +119,12 @@ def _mutation_note(s: ExerciseSet) -> str:
 
 def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
     files_ok = _check_files(s, f)
+    defs = authoring_lint.check_defs(s.check_files())
+    problems = authoring_lint.duplicate_checks(defs) + authoring_lint.markup_in_titles(s)
+    for msg in problems:
+        f.ok(False, msg)
+    if not problems:
+        f.ok(True, f"{s.name}: check names are unique; titles hold no markup")
     catalogue = mistakes.load(s.solutions_dir)
     with start_worker(s) as worker:
         try:
@@ -125,18 +132,7 @@ def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
         except Exception as e:
             f.ok(False, f"{s.name}: the checks do not load: {e}")
             return
-        for ex in s.exercises:
-            mine = [m for m in metas if m.exercise == ex.name]
-            unknown_hint = sorted({c for cs in ex.hint_checks for c in cs} - {m.name for m in mine})
-            f.ok(not unknown_hint, f"{ex.id}: every check a hint names exists" +
-                 (f" (no check named {', '.join(unknown_hint)})" if unknown_hint else ""))
-            if f.ok(mine, f"{ex.id}: has {len(mine)} check(s)") and mine:
-                got = sum(m.points for m in mine)
-                f.ok(got == ex.points, f"{ex.id}: check points add up to set.toml's {ex.points} (they add up to {got})")
-            f.ok(any(m.exercise == ex.name for m in catalogue), f"{ex.id}: has a known mistake")
-        unknown = sorted({m.exercise for m in metas} - {e.name for e in s.exercises})
-        f.ok(not unknown, f"{s.name}: every check belongs to an exercise of set.toml" +
-             (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        _check_metas(s, metas, catalogue, f)
         if not files_ok:
             return
         from grader.instructor import leakguard
@@ -153,6 +149,8 @@ def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
                  (f" (not: {why}; {preflight.advice()})" if why else ""))
         opts = Options(diagnose=False, student_dir=s.solutions_dir, isolate=isolated)
         ref = engine.grade_set(s, opts=opts, worker=worker, oracle=oracle)
+        for msg in authoring_lint.objects_returned(ref, defs):
+            f.ok(False, msg)
         for r in ref.exercises:
             bad = [f"{c.name} ({c.status}: {(c.error or {}).get('message', '')[:120]})" for c in r.checks
                    if c.status not in (Verdict.PASS, Verdict.SKIPPED)]
@@ -169,6 +167,22 @@ def _check_set(s: ExerciseSet, f: Findings, isolated: bool = False) -> None:
         for ex in s.exercises:
             if any(m.hidden for m in metas if m.exercise == ex.name):
                 f.ok(caught.get(ex.name, False), f"{ex.id}: its hidden checks catch a known mistake on their own")
+
+
+def _check_metas(s: ExerciseSet, metas: list, catalogue: list, f: Findings) -> None:
+    """Per exercise: checks exist, their points add up, hints name real checks, a known mistake exists."""
+    for ex in s.exercises:
+        mine = [m for m in metas if m.exercise == ex.name]
+        unknown_hint = sorted({c for cs in ex.hint_checks for c in cs} - {m.name for m in mine})
+        f.ok(not unknown_hint, f"{ex.id}: every check a hint names exists" +
+             (f" (no check named {', '.join(unknown_hint)})" if unknown_hint else ""))
+        if f.ok(mine, f"{ex.id}: has {len(mine)} check(s)") and mine:
+            got = sum(m.points for m in mine)
+            f.ok(got == ex.points, f"{ex.id}: check points add up to set.toml's {ex.points} (they add up to {got})")
+        f.ok(any(m.exercise == ex.name for m in catalogue), f"{ex.id}: has a known mistake")
+    unknown = sorted({m.exercise for m in metas} - {e.name for e in s.exercises})
+    f.ok(not unknown, f"{s.name}: every check belongs to an exercise of set.toml" +
+         (f" (unknown: {', '.join(unknown)})" if unknown else ""))
 
 
 def _check_files(s: ExerciseSet, f: Findings) -> bool:

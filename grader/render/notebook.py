@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.text import Text
 
 from grader.grading.status import Status
@@ -10,9 +11,9 @@ from grader.render.panels import exercise_panel, exercise_table, verdict_line
 
 
 def render_notebook_written(console: Console, path: str, s) -> None:
-    console.print(f"Wrote {path}: {len(s.exercises)} exercise cells of {s.name}, each followed by its check cell.")
-    console.print(f"Open it in Jupyter (`jupyter lab {path}`), fill in a cell, run it, then run the check under it.")
-    console.print(f"`grade {s.name} --notebook {path}` grades the saved notebook from a terminal.")
+    console.print(f"Wrote {escape(str(path))}: {len(s.exercises)} exercise cells of {s.name}, each followed by its check cell.")
+    console.print(f"Open it in Jupyter (`jupyter lab {escape(str(path))}`), fill in a cell, run it, then run the check under it.")
+    console.print(f"`grade {s.name} --notebook {escape(str(path))}` grades the saved notebook from a terminal.")
 
 
 def render_notebook_problems(console: Console, name: str, messages: list[str]) -> None:

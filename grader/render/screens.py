@@ -57,19 +57,19 @@ def exercise_detail(r, every: bool = False, hint: str | None = None) -> Panel:
 
 def render_dashboard(console: Console, course, rows: list[dict], warning: str | None = None) -> None:
     """rows: {name, title, points, max, passed, total, next, error} per set."""
-    t = Table(title=course.title, title_justify="left")
+    t = Table(title=Text(course.title), title_justify="left")  # an author's text: never markup
     for col in ("set", "progress", "exercises", "points", "next"):
         t.add_column(col, justify="right" if col in ("points", "exercises") else "left")
     for row in rows:
         if row.get("error"):
-            t.add_row(row["name"], Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
+            t.add_row(Text(row["name"]), Text("content error", style="red"), "-", "-", Text(row["error"], style="red"))
             continue
-        t.add_row(row["name"], Text(f"[{bar(row['points'], row['max'], 16)}]"), f"{row['passed']}/{row['total']}",
-                  f"{row['points']}/{row['max']}", clip(row["next"], 40) if row["next"] else Text("done", style="green"))
+        t.add_row(Text(row["name"]), Text(f"[{bar(row['points'], row['max'], 16)}]"), f"{row['passed']}/{row['total']}",
+                  f"{row['points']}/{row['max']}", Text(clip(row["next"], 40)) if row["next"] else Text("done", style="green"))
     console.print(t)
     nxt = next((r for r in rows if r.get("next") and not r.get("error")), None)
     if nxt:
-        console.print(f"Next up: [bold]{escape(nxt['next'])}[/bold]  (run `grade {nxt['name']}`)")
+        console.print(f"Next up: [bold]{escape(nxt['next'])}[/bold]  (run `grade {escape(nxt['name'])}`)")
     if warning:
         console.print(Text(warning, style="yellow"))
 
@@ -103,7 +103,7 @@ def render_datasets(console: Console, rows: list[tuple[str, str, str, str]], pat
     for name, state, where, used in rows:
         t.add_row(name, Text(state, style="green" if state == "ok" else "yellow"), where, used)
     console.print(t)
-    console.print(f"data path: {' : '.join(path)}  (set Z2H_DATA to add folders)")
+    console.print(f"data path: {escape(' : '.join(path))}  (set Z2H_DATA to add folders)")
     if any(r[1] == "missing" for r in rows):
         console.print("Fetch a missing one with `grade data fetch NAME` (needs the internet).")
 
@@ -115,14 +115,14 @@ def render_batch(console: Console, s, rows: list[dict], out) -> None:
     for row in rows:
         res = row.get("result")
         if res is None:
-            t.add_row(row["submission"], f"0/{s.points}", "-", Text(row["error"], style="red"))
+            t.add_row(Text(row["submission"]), f"0/{s.points}", "-", Text(row["error"], style="red"))
             continue
         passed = sum(r.status == Status.PASSED for r in res.exercises)
         worst = next((f"{r.exercise.name}: {r.status}" for r in res.exercises
                       if r.status in (Status.ERROR, Status.TIMED_OUT, Status.RULE_BROKEN)), "")
-        t.add_row(row["submission"], f"{res.points}/{s.points}", f"{passed}/{len(res.exercises)}", Text(worst, style="yellow"))
+        t.add_row(Text(row["submission"]), f"{res.points}/{s.points}", f"{passed}/{len(res.exercises)}", Text(worst, style="yellow"))
     console.print(t)
-    console.print(f"Wrote {out}/gradebook.csv and one JSON result per submission.")
+    console.print(f"Wrote {escape(str(out))}/gradebook.csv and one JSON result per submission.")
 
 
 # ---- notebooks and watch mode (grader/notebook.py, grader/watch.py) -------------------------------

@@ -8,19 +8,21 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.sandbox import uids
+from grader.sandbox.cleanup import kill_uid, remove_tree
 from grader.sandbox.readback import read_run
 from grader.sandbox.records import CheckRun, Fate, Job, JobResult, RunStatus
 
-JOB_UID_BASE, JOB_UIDS = 61000, 1000   # isolated jobs run as uids of their own, from this range
 GRACE_S = 1.0          # beyond the sum of check timeouts, before a job is killed
+STALL_S = 4.0          # beyond that, with no word of the job's end: the worker is stopped or hung
 PKG_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
 
 
@@ -41,17 +43,31 @@ class WorkerError(Exception):
     pass
 
 
+@dataclass
+class _RunState:
+    """One `Worker.run`: jobs waiting, running (when each was sent, when it started) and done."""
+    pending: list[Job]
+    running: dict[str, Job] = field(default_factory=dict)
+    sent: dict[str, float] = field(default_factory=dict)
+    started: dict[str, tuple[int, float]] = field(default_factory=dict)
+    results: dict[str, JobResult] = field(default_factory=dict)
+    tries: dict[str, int] = field(default_factory=dict)
+    suspects: set[str] = field(default_factory=set)  # caught in a killed zygote: retried alone
+
+
 class Worker:
     """One zygote for one set: warm imports, then one fresh forked process per job."""
 
     MAX_RESTARTS = 5
 
     def __init__(self, preload: list[str], check_files: list[str]):
-        self.tmp = Path(tempfile.mkdtemp(prefix="z2h-", dir=job_root()))
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"z2h-{os.getpid()}-", dir=job_root()))  # the pid: whose, if left
         os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
-        self._hello = {"preload": preload, "check_files": check_files}
+        self._hello = {"preload": preload, "check_files": check_files, "folder": str(self.tmp)}
         self._killed: set[str] = set()
         self._uid_seq = 0
+        self._uids: dict[str, int] = {}  # job id -> the uid leased for it (isolated, as root)
+        self._stall = False
         self.checks: list[dict] | None = None
         self.restarts = 0
         self._start()
@@ -88,63 +104,82 @@ class Worker:
         return self.checks
 
     def run(self, jobs: list[Job], parallel: int = 2, on_event=None) -> dict[str, JobResult]:
-        pending, running, results = list(jobs), {}, {}
-        started: dict[str, tuple[int, float]] = {}
-        tries: dict[str, int] = {}
-        suspects: set[str] = set()  # caught in a killed zygote: retried alone, so only the culprit fails
+        st = _RunState(list(jobs))
         self.restarts = 0
-        while pending or running:
-            while pending and len(running) < parallel:
-                if running and (pending[0].id in suspects or suspects.intersection(running)):
+        while st.pending or st.running:
+            while st.pending and len(st.running) < parallel:
+                if st.running and (st.pending[0].id in st.suspects or st.suspects.intersection(st.running)):
                     break
-                job = pending.pop(0)
+                job = st.pending.pop(0)
                 self._submit(job)
-                running[job.id] = job
+                st.running[job.id], st.sent[job.id] = job, time.monotonic()
             msg = self._read_line(timeout=0.05)
             now = time.monotonic()
+            if msg is None and self.proc.poll() is None and self._stalled(st, now):
+                _killpg(self.proc.pid)  # stopped (SIGSTOP) or deaf: a worker that does not answer is replaced
+                self.proc.wait()
             if msg is None and self.proc.poll() is not None:
-                # Someone killed the zygote. Its jobs die with it (and their process groups); each
-                # gets one more try, alone, so an innocent neighbour is not failed for what another did.
-                for jid, (pid, _) in started.items():
-                    _killpg(pid)
-                for job in list(running.values()):
-                    self._killed.discard(job.id)
-                    tries[job.id] = tries.get(job.id, 0) + 1
-                    if tries[job.id] < 2:
-                        shutil.rmtree(self.tmp / job.id, ignore_errors=True)
-                        pending.insert(0, job)
-                        suspects.add(job.id)
-                        continue
-                    results[job.id] = self._collect(job, Fate.CRASHED, "the worker process was killed while this ran")
-                    on_event and on_event(job, results[job.id])
-                running.clear()
-                started.clear()
-                if self.restarts >= self.MAX_RESTARTS:
-                    for job in pending:
-                        results[job.id] = self._collect(job, Fate.CRASHED, "not run: the worker kept being killed")
+                if not self._lost_worker(st, on_event):
                     break
-                self._restart()
                 continue
-            if msg and "pid" in msg and msg["job"] in running:
-                started[msg["job"]] = (msg["pid"], now)
-            elif msg and "exit" in msg and msg["job"] in running:
-                job = running.pop(msg["job"])
-                results[job.id] = self._finish(job, msg, started, now)
+            if msg and "pid" in msg and msg["job"] in st.running:
+                st.started[msg["job"]] = (msg["pid"], now)
+            elif msg and "exit" in msg and msg["job"] in st.running:
+                job = st.running.pop(msg["job"])
+                st.results[job.id] = self._finish(job, msg, st.started, now)
                 self._killed.discard(job.id)  # a worker lives on (watch mode): the id comes back next run
-                started.pop(job.id, None)
-                on_event and on_event(job, results[job.id])
-            for jid, (pid, t0) in list(started.items()):
-                if jid in running and now - t0 > running[jid].budget + GRACE_S and jid not in self._killed:
+                st.started.pop(job.id, None)
+                on_event and on_event(job, st.results[job.id])
+            for jid, (pid, t0) in list(st.started.items()):
+                if jid in st.running and now - t0 > st.running[jid].budget + GRACE_S and jid not in self._killed:
                     self._killed.add(jid)
                     _killpg(pid)
             if on_event:
                 on_event(None, None)
-        return results
+        return st.results
+
+    def _stalled(self, st: _RunState, now: float) -> bool:
+        """True when a running job is well past its deadline and the worker has not reported its end:
+        the worker was stopped (a job sent it SIGSTOP) or hangs. Every wait has a deadline."""
+        for jid, job in st.running.items():
+            if now - st.sent.get(jid, now) > job.budget + GRACE_S + STALL_S:
+                self._stall = True
+                return True
+        return False
+
+    def _lost_worker(self, st: _RunState, on_event) -> bool:
+        """The zygote died or was replaced. Its jobs die with it (and their process groups); each gets
+        one more try, alone, so an innocent neighbour is not failed for what another did. False when
+        the worker kept dying: then every job left is reported, not run."""
+        why = ("the worker process stopped answering while this ran (was it sent SIGSTOP?)" if self._stall
+               else "the worker process was killed while this ran")
+        self._stall = False
+        for jid, (pid, _) in st.started.items():
+            _killpg(pid)
+        for job in list(st.running.values()):
+            self._killed.discard(job.id)
+            self._forget_uid(job.id, kill=True)
+            st.tries[job.id] = st.tries.get(job.id, 0) + 1
+            if st.tries[job.id] < 2:
+                remove_tree(self.tmp / job.id)
+                st.pending.insert(0, job)
+                st.suspects.add(job.id)
+                continue
+            st.results[job.id] = self._collect(job, Fate.CRASHED, why, discard=True)
+            on_event and on_event(job, st.results[job.id])
+        st.running.clear()
+        st.started.clear()
+        if self.restarts >= self.MAX_RESTARTS:
+            for job in st.pending:
+                st.results[job.id] = self._collect(job, Fate.CRASHED, "not run: the worker kept being killed")
+            return False
+        self._restart()
+        return True
 
     def _submit(self, job: Job) -> None:
         out = self.tmp / job.id
         out.mkdir(exist_ok=True)
-        limits = dict(job.limits, drop=True, uid=self._next_uid()) if job.isolate else dict(job.limits, drop=False)
+        limits = dict(job.limits, drop=True, uid=self._lease_uid(job.id)) if job.isolate else dict(job.limits, drop=False)
         req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
                "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
                "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
@@ -155,18 +190,23 @@ class Worker:
         except OSError:
             pass  # the zygote is gone; the run loop notices and restarts it
 
-    def _next_uid(self) -> int:
-        """A uid no account owns, different from every other running job's: all as nobody, one
-        submission's job could kill, read or overwrite another's."""
-        import pwd
-        for _ in range(JOB_UIDS):
-            self._uid_seq += 1
-            uid = JOB_UID_BASE + self._uid_seq % JOB_UIDS
-            try:
-                pwd.getpwuid(uid)
-            except KeyError:
-                return uid
-        return 65534
+    def _lease_uid(self, job_id: str) -> int:
+        """A uid no account owns and no other job on this machine (in this grader or another) runs
+        as: all as nobody, one submission's job could kill, read or overwrite another's."""
+        if os.geteuid() != 0:
+            return uids.NOBODY  # not root: the job runs as us anyway (confine makes it a no-op)
+        self._uid_seq += 1
+        uid = uids.lease(self._uid_seq)
+        self._uids[job_id] = uid
+        return uid
+
+    def _forget_uid(self, job_id: str, kill: bool = False) -> None:
+        """The job is over: (when its worker died, first end every process of its uid) free its uid."""
+        uid = self._uids.pop(job_id, None)
+        if uid is not None and uids.ours(uid):
+            if kill:
+                kill_uid(uid)
+            uids.release(uid)
 
     def _finish(self, job: Job, msg: dict, started: dict, now: float) -> JobResult:
         if job.id in self._killed:
@@ -177,15 +217,17 @@ class Worker:
             return self._collect(job, Fate.CRASHED, f"the process died from {name}")
         return self._collect(job, Fate.OK, "")
 
-    def _collect(self, job: Job, fate: Fate, detail: str) -> JobResult:
+    def _collect(self, job: Job, fate: Fate, detail: str, discard: bool = False) -> JobResult:
+        """`discard`: the job took its worker down (killed or stopped it) twice: nothing it wrote counts."""
         out = self.tmp / job.id
         runs: dict[str, CheckRun] = {}
         for i, name in enumerate(job.checks):
-            runs[name] = read_run(out, i, name)
+            runs[name] = CheckRun(name, RunStatus.LOST) if discard else read_run(out, i, name)
+        self._forget_uid(job.id, kill=fate != Fate.OK)
         lost = [r for r in runs.values() if r.status == RunStatus.LOST]
         if fate == Fate.OK and lost:
             fate, detail = Fate.EXITED, "the process ended before reporting every check (did the code call os._exit or exit?)"
-        shutil.rmtree(out, ignore_errors=True)
+        remove_tree(out)
         return JobResult(job, runs, fate, detail)
 
     def _read_line(self, timeout: float) -> dict | None:
@@ -212,7 +254,9 @@ class Worker:
         except subprocess.TimeoutExpired:
             _killpg(self.proc.pid)
             self.proc.wait()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        for job_id in list(self._uids):
+            self._forget_uid(job_id, kill=True)
+        remove_tree(self.tmp)
 
     def __enter__(self):
         return self

@@ -17,12 +17,17 @@ import sys
 import traceback
 
 from grader.sandbox.child import run_job
+from grader.sandbox import uids as uids_range
+from grader.sandbox.cleanup import kill_children, kill_uid, remove_tree
 
 
 def _send(obj: dict) -> None:
     data = (json.dumps(obj) + "\n").encode()
-    while data:
-        data = data[os.write(1, data):]
+    try:
+        while data:
+            data = data[os.write(1, data):]
+    except OSError:
+        pass  # the grader is gone: the next read of stdin sees its end, and everything is cleared up
 
 
 def _load_checks(files: list[str]) -> list:
@@ -74,7 +79,7 @@ def main() -> None:
         _send({"ready": False, "error": traceback.format_exc(limit=-3)})
         return
     _send({"ready": True, "checks": [c.meta() for c in registry]})
-    _serve({(c.exercise, c.name): c for c in registry})
+    _serve({(c.exercise, c.name): c for c in registry}, hello.get("folder"))
 
 
 def _warm_torch(torch) -> None:
@@ -94,43 +99,37 @@ def _become_subreaper() -> None:
 
 
 def _kill_orphans(jobs: dict[int, str]) -> None:
-    """End every child of ours that is not a running job: what a finished job left behind."""
-    me = str(os.getpid())
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if not entry.isdigit() or int(entry) in jobs:
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = f.read().rsplit(")", 1)[1].split()[1]
-        except (OSError, IndexError):
-            continue
-        if ppid == me:
-            try:
-                os.kill(int(entry), signal.SIGKILL)
-            except OSError:
-                pass
+    """End every child of ours that is not a running job (what a finished job left behind), and
+    what those had forked, round after round until none is left."""
+    kill_children(os.getpid(), set(jobs))
 
 
-def _serve(registry: dict) -> None:
+def _serve(registry: dict, folder: str | None = None) -> None:
     _become_subreaper()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.set_wakeup_fd(wake_w)
     jobs: dict[int, str] = {}  # pid -> job id
+    uids: dict[int, int] = {}  # pid -> the uid of its own an isolated job runs as
     buf = b""
     while True:
         ready, _, _ = select.select([0, wake_r], [], [], 1.0)
         if wake_r in ready:
             os.read(wake_r, 4096)
-        _reap(jobs)
+        _reap(jobs, uids)
         if 0 not in ready:
             continue
         chunk = os.read(0, 65536)
         if not chunk:  # the parent went away: take every child with us
             for pid in jobs:
                 _killpg(pid)
+            for uid in set(uids.values()):
+                if uids_range.ours(uid):
+                    kill_uid(uid)
             _kill_orphans({})
+            if folder:  # the grader may be gone for good (killed): its jobs' folders go with us
+                remove_tree(folder)
             os._exit(0)  # skip torch's slow teardown: the parent waits for this exit
         buf += chunk
         while b"\n" in buf:
@@ -142,10 +141,12 @@ def _serve(registry: dict) -> None:
                 os.close(wake_w)
                 run_job(req, registry)  # never returns
             jobs[pid] = req["job"]
+            if (req.get("limits") or {}).get("drop") and os.geteuid() == 0:
+                uids[pid] = int(req["limits"].get("uid", 0))
             _send({"job": req["job"], "pid": pid})
 
 
-def _reap(jobs: dict[int, str]) -> None:
+def _reap(jobs: dict[int, str], uids: dict[int, int]) -> None:
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -156,6 +157,9 @@ def _reap(jobs: dict[int, str]) -> None:
         job = jobs.pop(pid, None)
         if job is not None:
             _killpg(pid)  # whatever the job left running dies with it
+            uid = uids.pop(pid, 0)
+            if uids_range.ours(uid):  # and whatever runs as its uid (never nobody): forks that left the group
+                kill_uid(uid)
         _kill_orphans(jobs)  # an orphan that ended may have left children of its own to us
         if job is not None:
             sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0

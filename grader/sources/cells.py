@@ -60,10 +60,12 @@ def marker_of(source: str) -> str | None:
 def _claims(cell) -> dict[str, str]:
     """Every label a code cell carries: {"first line": id, "metadata": id, "tag": id}."""
     out = {}
-    meta = cell.get("metadata", {}).get("z2h")
+    metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+    meta = metadata.get("z2h")
     if isinstance(meta, dict) and isinstance(meta.get("exercise"), str):
         out["metadata"] = meta["exercise"]
-    for t in cell.get("metadata", {}).get("tags", []) or []:
+    tags = metadata.get("tags")
+    for t in tags if isinstance(tags, list) else ():  # a notebook is hostile: tags may be a number
         if isinstance(t, str) and t.startswith(TAG):
             out["tag"] = t[len(TAG):]
     mark = marker_of(_source(cell))
@@ -73,8 +75,11 @@ def _claims(cell) -> dict[str, str]:
 
 
 def _source(cell) -> str:
+    """The cell's text, always encodable: a lone surrogate (which no file can hold) is written as its
+    escape, which means the same thing inside a string literal and is harmless elsewhere."""
     src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
+    text = "".join(x for x in src if isinstance(x, str)) if isinstance(src, list) else src if isinstance(src, str) else ""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def read(path: Path):
@@ -96,8 +101,9 @@ def scan(nb, s: ExerciseSet) -> Scan:
     res = Scan()
     found: dict[str, list[tuple[int, str]]] = {}
     conflicted: dict[str, list[int]] = {}
-    for i, cell in enumerate(nb.get("cells", []), 1):
-        if cell.get("cell_type") != "code":
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    for i, cell in enumerate(cells if isinstance(cells, list) else [], 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         claims = _claims(cell)
         ids = set(claims.values())

@@ -6,8 +6,10 @@ zip bomb, symlinks) gets an error row, never a foothold.
 """
 from __future__ import annotations
 
+import contextlib
 import lzma
 import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -29,35 +31,51 @@ def intake(sub: Path, s, dest: Path) -> None:
     elif sub.suffix == ".zip" and sub.is_file():
         found = _from_zip(sub, s.name, names)
     elif sub.suffix == ".ipynb" and sub.is_file():
-        from grader.sources.cells import modules_from_notebook
-        found, _ = modules_from_notebook(sub, s)
-        found = {f"{k}.py": v.encode() for k, v in found.items()}
+        from grader.sources.cells import NotebookError, modules_from_notebook
+        try:
+            found, _ = modules_from_notebook(sub, s)
+        except NotebookError as e:
+            raise SubmissionError(str(e)) from None
+        found = {f"{k}.py": v.encode("utf-8", "backslashreplace") for k, v in found.items()}
     elif not sub.exists():
         raise SubmissionError(f"{sub} does not exist")
     else:
         raise SubmissionError(f"{sub.name} is not a folder, a .zip or a .ipynb notebook")
     if not found:
         raise SubmissionError(f"{sub.name} holds none of the stub files ({', '.join(names)})")
-    for name, data in found.items():
-        (dest / name).write_bytes(data)
-        os.chmod(dest / name, 0o600)
+    _write_snapshot(dest, found)
+
+
+def _write_snapshot(dest: Path, found: dict[str, bytes]) -> None:
+    """The snapshot goes into a folder the grader alone owns (0700, never through a link), each file
+    made new: what is graded is what was read, whatever happens to the submission afterwards."""
+    st = os.lstat(dest)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+        raise SubmissionError(f"{dest} is not a folder of the grader's own")
     os.chmod(dest, 0o700)  # the owner's alone: an isolated job reads a private copy (worker); never
     # touch dest.parent, which may be /tmp itself
+    for name, data in found.items():
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dest / name)
+        fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with open(fd, "wb") as f:
+            f.write(data)
 
 
 def hide_answers(s) -> None:
     """A submission is graded as root with each job run as a uid of its own (batch, Gradescope): the
-    references and the recorded results must be unreadable to those uids, or a job could read what it
-    must return.
+    references, the recorded results and the course's history (.git holds every solution ever
+    committed) must be unreadable to those uids, or a job could read what it must return.
     Their folders become 0700 (root, the grader, still reads them). Not root: nothing to do, as the
     job runs as the very user who owns those files."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return
-    for d in (s.root / "solutions", s.root / "data" / "fixtures"):
-        if d.is_dir() and not d.is_symlink():
-            if d.stat().st_uid != 0:
-                os.chown(d, 0, 0)
-            os.chmod(d, 0o700)
+    for d in (s.root / "solutions", s.root / "data" / "fixtures", s.root / ".git"):
+        if d.is_symlink() or not d.exists():
+            continue
+        if d.stat().st_uid != 0:
+            os.chown(d, 0, 0)
+        os.chmod(d, 0o700 if d.is_dir() else 0o600)  # .git is a file in a git worktree
 
 
 def _rank(parts: tuple[str, ...], set_name: str) -> tuple:
@@ -65,17 +83,89 @@ def _rank(parts: tuple[str, ...], set_name: str) -> tuple:
     return (set_name not in parts, len(parts))
 
 
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+MAX_DEPTH, MAX_ENTRIES = 16, 20_000   # how far intake looks into a submission folder
+
+
+def _open_dir(top: int, parts: tuple[str, ...]) -> int:
+    """The folder top/parts, each component opened without following a link: a student who swaps a
+    folder or a file for a symlink after it was found gets an error, never the instructor's file."""
+    fd = os.dup(top)
+    try:
+        for part in parts:
+            nxt = os.open(part, _DIR, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        return fd
+    except OSError:
+        os.close(fd)
+        raise
+
+
+def _find(top: int, names: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """name -> the folders (as path parts) holding a plain file of that name; no links, no hidden folders."""
+    hits: dict[str, list[tuple[str, ...]]] = {}
+    todo, seen = [()], 0
+    while todo:
+        parts = todo.pop()
+        try:
+            fd = _open_dir(top, parts)
+        except OSError:
+            continue
+        try:
+            for e in os.scandir(fd):
+                seen += 1
+                if seen > MAX_ENTRIES:
+                    raise SubmissionError(f"the submission holds more than {MAX_ENTRIES:,} files and folders")
+                if e.name.startswith("."):
+                    continue
+                if e.is_dir(follow_symlinks=False) and len(parts) < MAX_DEPTH:
+                    todo.append((*parts, e.name))
+                elif e.name in names and e.is_file(follow_symlinks=False):
+                    hits.setdefault(e.name, []).append(parts)
+        finally:
+            os.close(fd)
+    return hits
+
+
+def _read_snapshot(top: int, parts: tuple[str, ...], name: str) -> bytes:
+    """One file's bytes, read once through descriptors that followed no link, capped: what is graded
+    is this snapshot, whatever the student's folder holds a moment later."""
+    shown = "/".join((*parts, name))
+    try:
+        dfd = _open_dir(top, parts)
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dfd)
+        finally:
+            os.close(dfd)
+    except OSError as e:
+        raise SubmissionError(f"{shown} could not be read safely ({e.strerror or e}): a link or a moving file?") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SubmissionError(f"{shown} is not a plain file")
+        data = os.read(fd, MAX_FILE + 1)
+        while len(data) <= MAX_FILE and (more := os.read(fd, MAX_FILE + 1 - len(data))):
+            data += more
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE:
+        raise SubmissionError(f"{shown} is larger than {MAX_FILE // 1024} KiB")
+    return data
+
+
 def _from_folder(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:
-    found = {}
-    for name in names:
-        hits = [p for p in sub.rglob(name) if p.is_file() and not p.is_symlink()
-                and not any(part.startswith(".") for part in p.relative_to(sub).parts)]
-        if hits:
-            best = min(hits, key=lambda p: _rank(p.relative_to(sub).parts, set_name))
-            if best.stat().st_size > MAX_FILE:
-                raise SubmissionError(f"{best.relative_to(sub)} is larger than {MAX_FILE // 1024} KiB")
-            found[name] = best.read_bytes()
-    return found
+    try:
+        top = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as e:
+        raise SubmissionError(f"{sub} cannot be read ({e.strerror or e})") from None
+    try:
+        found = {}
+        for name, where in _find(top, names).items():
+            best = min(where, key=lambda parts: _rank(parts, set_name))
+            found[name] = _read_snapshot(top, best, name)
+        return found
+    finally:
+        os.close(top)
 
 
 def _from_zip(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:

@@ -106,7 +106,7 @@ def _show(console, result, fmt: str, target: str, focus: bool, warning, notebook
     else:
         screens.render_set(console, result, focus=focus, set_points=set_points)
     if warning and fmt == "text":
-        console.print(warning, style="yellow")
+        console.print(warning, style="yellow", markup=False)
 
 
 def dashboard(course: Course, console, as_json: bool = False) -> int:

@@ -9,6 +9,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -19,12 +20,30 @@ def _dir(root: Path) -> Path:
     return root / ".z2h"
 
 
+def _ensure_dir(root: Path) -> Path:
+    """<course>/.z2h as a folder: a file (or a link) in its place is set aside, never a crash."""
+    d = _dir(root)
+    if d.is_symlink() or (d.exists() and not d.is_dir()):
+        _set_aside(d)
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def _set_aside(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.replace(path, path.with_name(f"{path.name}.corrupt-{time.time_ns()}"))
+
+
 @contextlib.contextmanager
 def locked(root: Path):
-    """Serialize writers: two `grade` runs on one course take turns."""
-    d = _dir(root)
-    d.mkdir(exist_ok=True)
-    with open(d / "lock", "a+") as f:
+    """Serialize writers: two `grade` runs on one course take turns. A lock path that is not a
+    plain file (a folder, a FIFO, a link) is set aside and made again, or nothing would be recorded."""
+    d = _ensure_dir(root)
+    lock = d / "lock"
+    if lock.is_symlink() or (lock.exists() and not lock.is_file()):
+        _set_aside(lock)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    with open(fd, "a+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
@@ -32,13 +51,30 @@ def locked(root: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+_NUMBERS = ("best", "points", "max", "checks", "of", "hints", "when")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a progress file may hold")
+
+
 def _parse(path: Path) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """The saved state, or ValueError: every key an exercise id, every number finite and in range
+    (NaN or a huge number would break every later dashboard), every status a short string."""
+    if path.stat().st_size > 16 * 2**20:
+        raise ValueError("larger than 16 MB")
+    data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     if type(data) is not dict or data.get("format") != FORMAT or type(data.get("exercises")) is not dict:
         raise ValueError("not a z2h progress file")
     for key, rec in data["exercises"].items():
-        if type(rec) is not dict or type(rec.get("best", 0)) not in (int, float):
-            raise ValueError(f"bad record for {key}")
+        if not _KEY.fullmatch(key) or type(rec) is not dict:
+            raise ValueError(f"bad record {key[:40]!r}")
+        for k in _NUMBERS:
+            if k in rec and (type(rec[k]) not in (int, float) or not 0 <= rec[k] < 1e12):
+                raise ValueError(f"bad {k} for {key}")
+        if type(rec.get("status", "")) is not str or len(rec.get("status", "")) > 40:
+            raise ValueError(f"bad status for {key}")
     return data
 
 
@@ -50,13 +86,13 @@ def load(root: Path) -> tuple[dict, str | None]:
         return _fresh(), None
     try:
         return _parse(path), None
-    except (ValueError, OSError, UnicodeDecodeError) as e:
+    except (ValueError, OSError, UnicodeDecodeError, RecursionError) as e:
         aside = path.with_name(f"progress.corrupt-{int(time.time())}.json")
         with contextlib.suppress(OSError):
             os.replace(path, aside)
         try:
             state, how = _parse(_dir(root) / "progress.prev.json"), "restored from the previous good copy"
-        except (ValueError, OSError, UnicodeDecodeError):
+        except (ValueError, OSError, UnicodeDecodeError, RecursionError):
             state, how = _fresh(), "rebuilt"
         return state, f"the progress file {path} was unreadable ({e}); it was moved to {aside.name} and {how}"
 
@@ -66,15 +102,14 @@ def _fresh() -> dict:
 
 
 def save(root: Path, state: dict) -> None:
-    d = _dir(root)
-    d.mkdir(exist_ok=True)
+    d = _ensure_dir(root)
     tmp = d / f"progress.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(state, f, indent=1, sort_keys=True)
         f.flush()
         os.fsync(f.fileno())
     if (d / "progress.json").is_file():  # the last good state, for load() to fall back on
-        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError, RecursionError):
             _parse(d / "progress.json")
             os.replace(d / "progress.json", d / "progress.prev.json")
     os.replace(tmp, d / "progress.json")

@@ -392,3 +392,7 @@ CASES = [
     Case("torch-solved-after-a-kill", "fault", {N: norm(RIGHT_NORM)}, {"tens/norm": "passed"}, exit=0, target="tens",
          note="the same warm worker (as in watch mode) grades the next save correctly after killing a job"),
 ]
+
+from tests.redteam.cases_hard import HARD  # noqa: E402  (round two: issue 11)
+
+CASES += HARD

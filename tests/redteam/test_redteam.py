@@ -117,6 +117,23 @@ def assert_nothing_left(world: Path, mark: str, allow: set[int] = frozenset()) -
     assert not left, f"left running: {left}"
 
 
+def assert_no_folders_left(world: Path, allow_dirs=()) -> None:
+    """No job or intake folder is left: in the case's temp folder (TMPDIR of a grader process), nor
+    in /dev/shm among this process's workers' folders (named z2h-<pid>-)."""
+    deadline = time.monotonic() + 3.0
+    while True:
+        left = [p for p in (world / "t").iterdir() if p.name.startswith(("z2h", "tmp"))]
+        shm = Path("/dev/shm")
+        if shm.is_dir():
+            left += [p for p in shm.glob(f"z2h-{os.getpid()}-*") if str(p) not in allow_dirs]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    for p in left:
+        shutil.rmtree(p, ignore_errors=True)
+    assert not left, f"folders left behind: {left}"
+
+
 # ---- running `grade` -----------------------------------------------------------------------
 
 def grade_argv(case: Case, root: Path, world: Path) -> list[str]:
@@ -208,8 +225,11 @@ def check_after(case: Case, root: Path, out: str) -> None:
         elif name == "neighbour_passed":
             doc = json.loads((root.parent / "out" / "bob.json").read_text())
             assert [e["status"] for e in doc["exercises"]] == ["passed", "passed"], doc
-        elif name == "dashboard_names_ghost":
+        elif name in ("dashboard_names_ghost", "renders", "dashboard_ok"):
             pass  # checked in run_case, where capsys is at hand
+        elif name == "progress_recorded":
+            assert state["exercises"]["toy/counter"].get("status") == "passed", state
+            assert (root / ".z2h" / "lock").is_file()
         elif name != "progress_kept":
             raise AssertionError(f"unknown after-check {name}")
 
@@ -217,13 +237,13 @@ def check_after(case: Case, root: Path, out: str) -> None:
 TIMES: dict[str, float] = {}
 
 
-def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=frozenset()) -> None:
+def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=frozenset(), allow_dirs=()) -> None:
     mark = f"z2hrt-{case.name}-{os.getpid()}"
     apply(root, case, mark)
     argv = grade_argv(case, root, world)
     t0 = time.monotonic()
-    if "proc" in case.mode or case.mode == "twice":
-        results = run_process(argv, world, 2 if case.mode == "twice" else 1)
+    if "proc" in case.mode or "twice" in case.mode:
+        results = run_process(argv, world, 2 if "twice" in case.mode else 1)
     else:
         results = [run_inprocess(argv, world, capsys, monkeypatch)]
     took = time.monotonic() - t0
@@ -239,10 +259,17 @@ def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=fro
     bound = case.bound or BUDGET[case.target]
     assert took <= bound, f"took {took:.1f} s, bound {bound:.1f} s"
     assert_nothing_left(world, mark, allow)
+    assert_no_folders_left(world, allow_dirs)
     text = results[0][1]
     if {"no_fixture_in_report", "no_control_chars"} & set(case.after):  # what the student reads
         text = run_inprocess([a for a in argv if a != "--json"], world, capsys, monkeypatch)[1]
     check_after(case, root, text)
+    if "renders" in case.after and case.mode != "batch":  # the text report, as the student reads it
+        code, out = run_inprocess([a for a in argv if a != "--json"], world, capsys, monkeypatch)
+        assert code == case.exit and "Traceback" not in out and out.strip(), out[-2000:]
+    if "dashboard_ok" in case.after:
+        code, out = run_inprocess(["--root", str(root)], world, capsys, monkeypatch)
+        assert code == 0 and "Traceback" not in out and "toy" in out, out[-2000:]
     if "dashboard_names_ghost" in case.after:
         code, out = run_inprocess(["--root", str(root), "--json"], world, capsys, monkeypatch)
         assert code == 2 and "ghost" in out
@@ -250,7 +277,7 @@ def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=fro
 
 def _words(ex: dict) -> str:
     """What the student reads about an exercise, as plain text."""
-    lines = [ex["status"], ex["detail"]]
+    lines = [ex["status"], ex["detail"], *(str(v) for v in ex.get("violations") or [])]
     for c in ex["checks"]:
         lines.append(f"{c['name']}: {c['status']}")
         for m in c.get("mismatches", []):
@@ -319,7 +346,7 @@ def test_torch_case(case, tens_world, capsys, monkeypatch):
     real = engine.start_worker
     monkeypatch.setattr(engine, "start_worker", lambda s: worker if s.name == "tens" else real(s))
     try:
-        run_case(case, w, root, capsys, monkeypatch, allow={worker.proc.pid})
+        run_case(case, w, root, capsys, monkeypatch, allow={worker.proc.pid}, allow_dirs=(str(worker.tmp),))
     finally:
         shutil.copy(TENS / "solutions" / "tens" / "norm.py", root / "exercises" / "tens" / "norm.py")
 
