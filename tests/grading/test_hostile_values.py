@@ -40,7 +40,7 @@ RULES = Rules(forbid_imports=("torch",), forbid_calls=(".backward",))
 
 def test_rules_are_total():
     big = "0x" + "f" * 5000
-    assert rules.violations(f"__import__({big})\nimport torch\n", RULES) == [(2, "imports torch: this set is built without torch")]
+    assert rules.violations(f"__import__({big})\nimport torch\n", RULES) == [(2, "imports torch: this exercise is built without torch")]
     deep = "x = " + "+".join(["1"] * 100_000) + "\n"
     found = rules.violations(deep, RULES)
     assert found and "nested too deeply" in found[0][1]
