@@ -24,6 +24,7 @@ class CheckResult:
     reason: str = ""                 # why skipped
     mistake: Mistake | None = None   # the known mistake this failing check's results match
     produced: dict = field(default_factory=dict)   # a milestone's numbers and texts, to show the student
+    pointer: object = None           # grading.pointer.Pointer: the line where the values leave the reference's
 
 
 @dataclass

@@ -1,0 +1,196 @@
+"""Value tracing inside a job: what each executed line of the exercise's own file produced.
+
+Runs only in the forked child, and only for checks the job names in `trace`. A `sys.settrace`
+hook follows the frames of one module (by its `__name__`, so a job's private copy of a file is
+still its file); at each new line of a frame, the locals that changed since the last line are
+attributed to the line that just ran; a return adds the returned value. Objects with `.grad` or
+`.data` (micrograd's Value, tensors) are watched attribute by attribute, so a `_backward` closure
+writing `self.grad += ...` is seen. Each value is summarized as plain data: a kind ("v" a value,
+"grad", "data"), a dtype family, a shape, and the values up to CAP (or a few statistics beyond).
+
+The trace is plain lists, dicts, numbers and strings: the job encodes it with the wire format like
+any result; the parent aligns it (grading/pointer.py). Bounded: at most MAX_EVENTS lines recorded
+and MAX_SECONDS of tracing, then tracing stops and the trace says it was cut.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+CAP = 64            # values kept in full per summary; beyond, statistics
+MAX_EVENTS = 4000   # lines recorded per check
+MAX_PER_LINE = 8    # values recorded per executed line
+MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
+_ATTRS = ("grad", "data")
+_len, _type, _float, _id, _isinstance, _getattr = len, type, float, id, isinstance, getattr   # before any student code
+
+
+def _num(x) -> bool:
+    t = _type(x)
+    return t is int or t is float or t is bool
+
+
+def _floats(seq) -> list:
+    return [_float(v) for v in seq]
+
+
+def _stats(vals: list) -> list:
+    fin = [v for v in vals if v == v and v not in (math.inf, -math.inf)]
+    if not fin:
+        return [math.nan] * 4
+    n = _len(fin)
+    mean = sum(fin) / n
+    return [mean, math.sqrt(sum((v - mean) ** 2 for v in fin) / n), min(fin), max(fin)]
+
+
+def summarize(x) -> dict | None:
+    """A value as plain data, or None when it is nothing a reference could be compared on."""
+    t = _type(x)
+    if _num(x):
+        return {"d": "num", "s": [], "v": [_float(x)]}
+    if t is str:
+        return {"d": "str", "s": [_len(x)], "r": x[:200]}
+    if t in (list, tuple):
+        if _len(x) and all(_num(v) for v in x[:CAP]) and all(_num(v) for v in x[-CAP:]):
+            return _array_summary("num", [_len(x)], x)
+        if _len(x) and all(_type(v) is str for v in x[:CAP]):
+            return {"d": "strs", "s": [_len(x)], "r": "\x00".join(x[:CAP])[:2000]}
+        return None
+    if t is dict:
+        items = list(x.items())
+        tail = items[-1] if items else None
+        return {"d": "dict", "s": [_len(x)], "r": repr(tail)[:200]}
+    torch = sys.modules.get("torch")
+    if torch is not None and t is torch.Tensor or (torch is not None and t is torch.nn.Parameter):
+        with torch.no_grad():
+            flat = x.detach().reshape(-1)
+            kind = "b" if x.dtype == torch.bool else ("f" if x.is_floating_point() else "i")
+            if flat.numel() <= CAP:
+                return {"d": kind, "s": list(x.shape), "v": flat.double().tolist()}
+            f = flat.double()
+            fin = f[torch.isfinite(f)]
+            st = [fin.mean().item(), fin.std(unbiased=False).item(), fin.min().item(), fin.max().item()] \
+                if fin.numel() else [math.nan] * 4
+            return {"d": kind, "s": list(x.shape), "st": st, "h": f[:8].tolist() + f[-8:].tolist()}
+    return None
+
+
+def _array_summary(kind: str, shape: list, seq) -> dict:
+    if _len(seq) <= CAP:
+        return {"d": kind, "s": shape, "v": _floats(seq)}
+    vals = _floats(seq)
+    return {"d": kind, "s": shape, "st": _stats(vals), "h": vals[:8] + vals[-8:]}
+
+
+def _key(x):
+    """Something cheap that changes when x changes (enough to decide whether to summarize)."""
+    t = _type(x)
+    if _num(x) or t is str:
+        return (t, _id(x))   # identity: a line that writes an equal but new number still produced it
+    if t in (list, tuple, dict):
+        if t is dict:
+            return (_id(x), _len(x))
+        return (_id(x), _len(x), tuple(x[:4]) if _len(x) and _num(x[0]) else None, tuple(x[-4:]) if _len(x) and _num(x[-1]) else None)
+    v = _getattr(x, "_version", None)
+    return (_id(x), v if _type(v) is int else None)
+
+
+def _watched(x) -> list:
+    """The (attribute, value) pairs of an object worth watching: .grad and .data of a Value or a tensor."""
+    out = []
+    d = _getattr(x, "__dict__", None)
+    if _type(d) is dict:
+        for a in _ATTRS:
+            if a in d:
+                out.append((a, d[a]))
+        return out
+    torch = sys.modules.get("torch")
+    if torch is not None and _type(x) in (torch.Tensor, torch.nn.Parameter):
+        g = x.grad
+        if g is not None:
+            out.append(("grad", g))
+    return out
+
+
+class Tracer:
+    def __init__(self, module_name: str):
+        self.module = module_name
+        self.events: list = []
+        self.cut = ""
+        self._frames: dict = {}
+        self._spent = 0.0
+
+    def run(self, fn):
+        """fn() under tracing; returns (what fn returned, or raises as fn did)."""
+        sys.settrace(self._global)
+        try:
+            return fn()
+        finally:
+            sys.settrace(None)
+
+    def result(self) -> dict:
+        return {"events": self.events, "cut": self.cut}
+
+    def _global(self, frame, event, arg):
+        if self.cut or frame.f_globals.get("__name__") != self.module:
+            return None
+        self._frames[_id(frame)] = [frame.f_lineno, self._snapshot(frame)]
+        return self._local
+
+    def _local(self, frame, event, arg):
+        if self.cut:
+            return None
+        t0 = time.perf_counter()
+        try:
+            state = self._frames.get(_id(frame))
+            if state is None:
+                return None
+            if event in ("line", "return"):
+                snap = self._snapshot(frame)
+                produced = [(kind, x) for name, (k, kind, x) in snap.items()
+                            if state[1].get(name, (None,))[0] != k]
+                if event == "return":
+                    produced.append(("v", arg))
+                    self._frames.pop(_id(frame), None)
+                self._record(state[0], produced)
+                state[0], state[1] = frame.f_lineno, snap
+        except Exception as e:  # a value that cannot be summarized ends the trace, never the check
+            self.cut = f"tracing stopped: {type(e).__name__}"
+        self._spent += time.perf_counter() - t0
+        if self._spent > MAX_SECONDS:
+            self.cut = "tracing stopped: time"
+        return self._local
+
+    def _snapshot(self, frame) -> dict:
+        snap = {}
+        for name, x in frame.f_locals.items():
+            snap[name] = (_key(x), "v", x)
+            for a, v in _watched(x):
+                snap[(name, a)] = (_key(v), a, v)
+        return snap
+
+    def _record(self, line: int, produced: list) -> None:
+        vals = []
+        for kind, x in produced[:MAX_PER_LINE]:
+            s = summarize(x)
+            if s is not None:
+                s["k"] = kind
+                vals.append(s)
+        if vals:
+            self.events.append([line, vals])
+            if _len(self.events) >= MAX_EVENTS:
+                self.cut = "tracing stopped: too many lines"
+
+
+def trace_call(module_name: str, fn) -> dict:
+    """Run fn() traced; the trace as plain data (an error in fn is recorded, not raised)."""
+    tr = Tracer(module_name)
+    error = None
+    try:
+        tr.run(fn)
+    except Exception as e:
+        error = type(e).__name__
+    out = tr.result()
+    out["error"] = error
+    return out
