@@ -25,6 +25,7 @@ from grader.grading.jobs import Source, make_job
 from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
+AHEAD = 48          # reference values ahead of the path's position a student value may match
 REJOIN = 3          # matched values after a deviation that mean it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
@@ -53,8 +54,12 @@ def _clean(trace) -> tuple[list, str] | None:
     return out, str(trace.get("cut") or "")
 
 
-def _valid(v) -> bool:
-    if type(v) is not dict or type(v.get("k")) is not str or type(v.get("d")) is not str:
+def _valid(v, depth: int = 0) -> bool:
+    if type(v) is not dict or type(v.get("k", "")) is not str or type(v.get("d")) is not str:
+        return False
+    if type(v.get("f", "")) is not str:
+        return False
+    if "p" in v and (depth or type(v["p"]) is not list or not all(_valid(x, 1) for x in v["p"])):
         return False
     if type(v.get("s")) is not list or not all(type(n) is int for n in v["s"]):
         return False
@@ -81,8 +86,13 @@ def _close(a: list, b: list, rtol: float, atol: float) -> bool:
 
 def matches(a: dict, b: dict, rtol: float, atol: float) -> bool:
     """Two summaries are the same value: same kind, family, shape, and values within tolerance."""
-    if a["k"] != b["k"] or a["d"] != b["d"] or a["s"] != b["s"]:
+    if a.get("k") != b.get("k") or a["d"] != b["d"] or a["s"] != b["s"] or a.get("f") != b.get("f"):
         return False
+    if "p" in a or "p" in b:   # a call: the same function with the same arguments
+        return len(a.get("p", ())) == len(b.get("p", ())) and \
+            all(matches(x, y, rtol, atol) for x, y in zip(a["p"], b["p"]))
+    if a["d"] == "obj":
+        return True
     if "r" in a or "r" in b:
         return a.get("r") == b.get("r")
     if "v" in a and "v" in b:
@@ -93,8 +103,8 @@ def matches(a: dict, b: dict, rtol: float, atol: float) -> bool:
     return False
 
 
-def _bucket(v: dict) -> tuple:
-    return (v["k"], v["d"], tuple(v["s"]))
+def _bucket(v: dict, anywhere: bool = False) -> tuple:
+    return (v["k"], None if anywhere else v.get("f", ""), v["d"], tuple(v["s"]))
 
 
 def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = None) -> Pointer | None:
@@ -108,13 +118,18 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
     order = [v for _, vals in ref_events for v in vals]
     for i, v in enumerate(order):
         pool.setdefault(_bucket(v), []).append(i)
+        pool.setdefault(_bucket(v, True), []).append(i)
+    known = {v.get("f", "") for v in order}
     used, cursor = set(), [0]
 
     def take(v: dict) -> bool:
-        bucket = pool.get(_bucket(v), [])
+        own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
+        bucket = pool.get(_bucket(v, not own), [])
         k = bisect.bisect_left(bucket, cursor[0])
         for i in bucket[k:] + bucket[:k]:   # the reference's order first, then what it did earlier
-            if i not in used and matches(v, order[i], rtol, atol):
+            if i >= cursor[0] + AHEAD:
+                continue   # far ahead: the same value computed again later (a second pass) is not this one
+            if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
                 used.add(i)
                 cursor[0] = max(cursor[0], i + 1)
                 return True

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+import weakref
 
 CAP = 64            # values kept in full per summary; beyond, statistics
 MAX_EVENTS = 4000   # lines recorded per check
@@ -97,32 +98,47 @@ def _key(x):
 
 
 def _watched(x) -> list:
-    """The (attribute, value) pairs of an object worth watching: .grad and .data of a Value or a tensor."""
+    """The (kind, value) pairs of an object worth watching: .grad ("grad") and .data ("v") of a Value or a tensor."""
     out = []
     d = _getattr(x, "__dict__", None)
     if _type(d) is dict:
         for a in _ATTRS:
             if a in d:
-                out.append((a, d[a]))
+                out.append(("grad" if a == "grad" else "v", a, d[a]))
         return out
     torch = sys.modules.get("torch")
     if torch is not None and _type(x) in (torch.Tensor, torch.nn.Parameter):
         g = x.grad
         if g is not None:
-            out.append(("grad", g))
+            out.append(("grad", "grad", g))
     return out
 
 
+def _plain(x):
+    """x itself when a summary can say it, else its .data (a micrograd Value), else None."""
+    if summarize(x) is not None:
+        return x
+    d = _getattr(x, "__dict__", None)
+    return d.get("data") if _type(d) is dict else None
+
+
 class Tracer:
+    """Per frame of the module: [line running, snapshot of its locals, name -> line that last changed it].
+
+    A value is recorded once, where it was first produced: passing it on (an argument, `out = act`,
+    `self.data = data`) is a move, not a new value. Arguments new at a call are the caller's line's
+    values; a returned local belongs to the line that bound it."""
+
     def __init__(self, module_name: str):
         self.module = module_name
         self.events: list = []
         self.cut = ""
         self._frames: dict = {}
         self._spent = 0.0
+        self._tick = 0
+        self._seen: dict = {}     # id -> the object (numbers, strings) or a weak reference (tensors)
 
     def run(self, fn):
-        """fn() under tracing; returns (what fn returned, or raises as fn did)."""
         sys.settrace(self._global)
         try:
             return fn()
@@ -132,10 +148,23 @@ class Tracer:
     def result(self) -> dict:
         return {"events": self.events, "cut": self.cut}
 
+    def _mine(self, frame) -> bool:
+        return frame is not None and frame.f_globals.get("__name__") == self.module
+
     def _global(self, frame, event, arg):
-        if self.cut or frame.f_globals.get("__name__") != self.module:
+        if self.cut or not self._mine(frame):
             return None
-        self._frames[_id(frame)] = [frame.f_lineno, self._snapshot(frame)]
+        state = self._frames.get(_id(frame))
+        if state is not None:   # a generator resumed: what changed while it waited is not its doing
+            state[1] = self._snapshot(frame)
+        else:
+            snap = self._snapshot(frame)
+            self._frames[_id(frame)] = [frame.f_lineno, snap, {}]
+            if self._mine(frame.f_back):
+                self._record_call(frame, snap)
+            else:
+                for _, (k, kind, x) in snap.items():
+                    self._is_new(x)   # the check's inputs: on the path by definition
         return self._local
 
     def _local(self, frame, event, arg):
@@ -148,12 +177,15 @@ class Tracer:
                 return None
             if event in ("line", "return"):
                 snap = self._snapshot(frame)
-                produced = [(kind, x) for name, (k, kind, x) in snap.items()
-                            if state[1].get(name, (None,))[0] != k]
+                changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k]
+                self._tick += 1
+                for name in changed:
+                    state[2][name] = (self._tick, state[0])
+                self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed], False)
                 if event == "return":
-                    produced.append(("v", arg))
                     self._frames.pop(_id(frame), None)
-                self._record(state[0], produced)
+                    bound = [state[2][n] for n, (k, kind, x) in snap.items() if x is arg and n in state[2]]
+                    self._record(max(bound)[1] if bound else state[0], _qual(frame), [("v", _plain(arg))], True)
                 state[0], state[1] = frame.f_lineno, snap
         except Exception as e:  # a value that cannot be summarized ends the trace, never the check
             self.cut = f"tracing stopped: {type(e).__name__}"
@@ -166,21 +198,53 @@ class Tracer:
         snap = {}
         for name, x in frame.f_locals.items():
             snap[name] = (_key(x), "v", x)
-            for a, v in _watched(x):
-                snap[(name, a)] = (_key(v), a, v)
+            for kind, a, v in _watched(x):
+                snap[(name, a)] = (_key(v), kind, v)
         return snap
 
-    def _record(self, line: int, produced: list) -> None:
-        vals = []
-        for kind, x in produced[:MAX_PER_LINE]:
+    def _is_new(self, x) -> bool:
+        """Not seen before (and remembered from now on)."""
+        i = _id(x)
+        old = self._seen.get(i)
+        if old is not None:
+            same = old() if _type(old) is weakref.ref else old
+            if same is x and (_getattr(x, "_version", None) == self._seen.get((i, "v"))):
+                return False
+        try:
+            self._seen[i] = weakref.ref(x)
+        except TypeError:
+            self._seen[i] = x
+        self._seen[(i, "v")] = _getattr(x, "_version", None)
+        return True
+
+    def _record_call(self, frame, snap: dict) -> None:
+        """A call from the module's own code: which function, with what arguments (the caller line's doing),
+        and the arguments it made new for the call."""
+        code = frame.f_code
+        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        args = [_plain(snap[n][2]) for n in names if n in snap]
+        parts = [summarize(x) if x is not None else None for x in args]
+        call = {"k": "call", "d": "args", "s": [_len(parts)], "f": _qual(frame),
+                "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
+        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], False, call)
+
+    def _record(self, line: int, fn: str, produced: list, returned: bool, call: dict | None = None) -> None:
+        vals = [call] if call is not None else []
+        for kind, x in produced:
+            if x is None or (not self._is_new(x) and not returned) or _len(vals) >= MAX_PER_LINE:
+                continue
             s = summarize(x)
             if s is not None:
-                s["k"] = kind
+                s["k"], s["f"] = kind, fn
                 vals.append(s)
         if vals:
             self.events.append([line, vals])
             if _len(self.events) >= MAX_EVENTS:
                 self.cut = "tracing stopped: too many lines"
+
+
+def _qual(frame) -> str:
+    return frame.f_code.co_qualname[:200]
 
 
 def trace_call(module_name: str, fn) -> dict:
