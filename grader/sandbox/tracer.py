@@ -135,7 +135,6 @@ class Tracer:
         self.cut = ""
         self._frames: dict = {}
         self._spent = 0.0
-        self._tick = 0
         self._seen: dict = {}     # id -> the object (numbers, strings) or a weak reference (tensors)
 
     def run(self, fn):
@@ -159,7 +158,7 @@ class Tracer:
             state[1] = self._snapshot(frame)
         else:
             snap = self._snapshot(frame)
-            self._frames[_id(frame)] = [frame.f_lineno, snap, {}]
+            self._frames[_id(frame)] = [frame.f_lineno, snap, {_id(x) for k, kind, x in snap.values()}]
             if self._mine(frame.f_back):
                 self._record_call(frame, snap)
             else:
@@ -177,15 +176,16 @@ class Tracer:
                 return None
             if event in ("line", "return"):
                 snap = self._snapshot(frame)
-                changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k]
-                self._tick += 1
-                for name in changed:
-                    state[2][name] = (self._tick, state[0])
-                self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed], False)
+                # a .grad counts when written on an object the name already held: a name newly bound to an
+                # object whose gradient untraced code (the check's backward()) set did not produce it
+                changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k
+                           and (kind != "grad" or state[1].get(name[0], (None,))[0] == snap[name[0]][0])]
+                # an argument passed on (`self.data = data`) is the caller's value, not this line's
+                self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
+                                                       if _id(snap[n][2]) not in state[2]], False)
                 if event == "return":
                     self._frames.pop(_id(frame), None)
-                    bound = [state[2][n] for n, (k, kind, x) in snap.items() if x is arg and n in state[2]]
-                    self._record(max(bound)[1] if bound else state[0], _qual(frame), [("v", _plain(arg))], True)
+                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False)
                 state[0], state[1] = frame.f_lineno, snap
         except Exception as e:  # a value that cannot be summarized ends the trace, never the check
             self.cut = f"tracing stopped: {type(e).__name__}"
@@ -226,12 +226,13 @@ class Tracer:
         parts = [summarize(x) if x is not None else None for x in args]
         call = {"k": "call", "d": "args", "s": [_len(parts)], "f": _qual(frame),
                 "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
-        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], False, call)
+        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call)
 
-    def _record(self, line: int, fn: str, produced: list, returned: bool, call: dict | None = None) -> None:
+    def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None) -> None:
+        """only_new: arguments of a call: only those the call's line made (a value passed on was made before)."""
         vals = [call] if call is not None else []
         for kind, x in produced:
-            if x is None or (not self._is_new(x) and not returned) or _len(vals) >= MAX_PER_LINE:
+            if x is None or (not self._is_new(x) and only_new) or _len(vals) >= MAX_PER_LINE:
                 continue
             s = summarize(x)
             if s is not None:
