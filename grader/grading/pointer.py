@@ -26,7 +26,7 @@ from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
 AHEAD = 48          # reference values ahead of the path's position a student value may match
-REJOIN = 3          # matched values after a deviation that mean it did not matter: silence
+REJOIN = 20         # values after a deviation: when most of them match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
 
@@ -121,6 +121,8 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         pool.setdefault(_bucket(v, True), []).append(i)
     known = {v.get("f", "") for v in order}
     used, cursor = set(), [0]
+    lines_of = [ln for ln, vals in ref_events for _ in vals]
+    mapped: dict[int, set] = {}   # student line -> the reference lines its values matched
 
     def take(v: dict) -> bool:
         own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
@@ -132,18 +134,23 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
             if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
                 used.add(i)
                 cursor[0] = max(cursor[0], i + 1)
+                mapped.setdefault(line_now[0], set()).add(lines_of[i])
                 return True
         return False
 
+    line_now = [0]
     for n, (line, vals) in enumerate(stu_events):
+        line_now[0] = line
         bad = [v for v in vals if not take(v)]
         if not bad:
             continue
+        if len(mapped.get(line, ())) > 1:
+            return None   # this line's values matched several reference lines before: which it stands for is unsure
         if ref_cut and cursor[0] >= len(order) - 1:
             return None   # the reference's trace ran out: nothing to compare with
-        later = [v for _, vs in stu_events[n + 1:n + 1 + 4 * REJOIN] for v in vs]
-        if len(later) >= REJOIN and all(take(v) for v in later[:REJOIN]):
-            return None   # the code came back to the path: this value was an intermediate, not the bug
+        later = [v for _, vs in stu_events[n + 1:n + 1 + 4 * REJOIN] for v in vs][:REJOIN]
+        if len(later) >= REJOIN // 2 and sum(map(take, later)) >= 0.75 * len(later):
+            return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
         return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
     return None
 
@@ -180,19 +187,20 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
                       for k, r, checks in wanted], opts.parallel)
     for k, r, checks in wanted:
         lines = _lines(Path(folders[k]) / f"{r.exercise.name}.py")
+        found = {}
         for c in r.checks:
-            if c.name not in checks:
-                continue
-            a = ref.get(f"t-r-{r.exercise.name}")
-            b = stu.get(f"t-s{k}-{r.exercise.name}")
+            a, b = ref.get(f"t-r-{r.exercise.name}"), stu.get(f"t-s{k}-{r.exercise.name}")
             ra, rb = a and a.runs.get(c.name), b and b.runs.get(c.name)
-            if not ra or not rb or ra.status != RunStatus.OK or rb.status != RunStatus.OK:
+            if c.name not in checks or not ra or not rb or ra.status != RunStatus.OK or rb.status != RunStatus.OK:
                 continue
             m = metas[r.exercise.name][c.name]
             p = align(ra.value, rb.value, m.rtol, m.atol)
             if p is not None and 0 < p.line <= len(lines):
                 p.text, p.file = lines[p.line - 1].strip()[:200], r.file
-                c.pointer = p
+                found[c.name] = p
+        if len({p.line for p in found.values()}) == 1:   # checks that disagree on the line: unsure, silence
+            for c in r.checks:
+                c.pointer = found.get(c.name)
 
 
 def _job(jid: str, s, ex, src, metas: list, opts, tag: str, isolate: bool = False):
