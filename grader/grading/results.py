@@ -71,4 +71,6 @@ def relabel(result: SetResult, folder, labels: dict[str, str]) -> None:
             r.file = labels[r.exercise.name]
         for c in r.checks:
             c.error = strip_in_error(c.error, folder, labels)
+            if c.pointer is not None:   # a cell's lines are its module's lines
+                c.pointer.file = r.file
         r.detail = strip_folder(r.detail, folder, labels)
