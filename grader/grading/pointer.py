@@ -107,8 +107,12 @@ def _bucket(v: dict, anywhere: bool = False) -> tuple:
     return (v["k"], None if anywhere else v.get("f", ""), v["d"], tuple(v["s"]))
 
 
-def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = None) -> Pointer | None:
-    """The first student line that leaves the reference's path, or None when unsure."""
+def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = None,
+          loops: frozenset = frozenset()) -> Pointer | None:
+    """The first student line that leaves the reference's path, or None when unsure.
+
+    loops: the student's `for` lines: what they bind was made elsewhere (a loop over parameters made
+    by untraced code), so a value there that matches nothing is not theirs to answer for."""
     rtol, atol = (rtol, atol) if rtol is not None and atol is not None else TOLERANCES["float32"]
     ref, stu = _clean(ref_trace), _clean(stu_trace)
     if ref is None or stu is None:
@@ -142,7 +146,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
     for n, (line, vals) in enumerate(stu_events):
         line_now[0] = line
         bad = [v for v in vals if not take(v)]
-        if not bad:
+        if not bad or line in loops:
             continue
         if len(mapped.get(line, ())) > 1:
             return None   # this line's values matched several reference lines before: which it stands for is unsure
@@ -187,6 +191,7 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
                       for k, r, checks in wanted], opts.parallel)
     for k, r, checks in wanted:
         lines = _lines(Path(folders[k]) / f"{r.exercise.name}.py")
+        loops = frozenset(i + 1 for i, ln in enumerate(lines) if ln.lstrip().startswith(("for ", "async for ")))
         found = {}
         for c in r.checks:
             a, b = ref.get(f"t-r-{r.exercise.name}"), stu.get(f"t-s{k}-{r.exercise.name}")
@@ -194,7 +199,7 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
             if c.name not in checks or not ra or not rb or ra.status != RunStatus.OK or rb.status != RunStatus.OK:
                 continue
             m = metas[r.exercise.name][c.name]
-            p = align(ra.value, rb.value, m.rtol, m.atol)
+            p = align(ra.value, rb.value, m.rtol, m.atol, loops)
             if p is not None and 0 < p.line <= len(lines):
                 p.text, p.file = lines[p.line - 1].strip()[:200], r.file
                 found[c.name] = p

@@ -22,6 +22,7 @@ import weakref
 CAP = 64            # values kept in full per summary; beyond, statistics
 MAX_EVENTS = 4000   # lines recorded per check
 MAX_PER_LINE = 8    # values recorded per executed line
+MAX_ATTRS = 16      # attributes watched per object
 MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
 _ATTRS = ("grad", "data")
 _len, _type, _float, _id, _isinstance, _getattr = len, type, float, id, isinstance, getattr   # before any student code
@@ -55,6 +56,10 @@ def summarize(x) -> dict | None:
     if t in (list, tuple):
         if _len(x) and all(_num(v) for v in x[:CAP]) and all(_num(v) for v in x[-CAP:]):
             return _array_summary("num", [_len(x)], x)
+        if _len(x) and all(_type(v) in (list, tuple) and _len(v) == _len(x[0]) and all(_num(u) for u in v)
+                           for v in x[:CAP]) and _len(x[-1]) == _len(x[0]):
+            rows = x if _len(x) <= CAP else list(x[:CAP // 2]) + list(x[-CAP // 2:])   # large: its ends
+            return _array_summary("num", [_len(x), _len(x[0])], [u for v in rows for u in v])
         if _len(x) and all(_type(v) is str for v in x[:CAP]):
             return {"d": "strs", "s": [_len(x)], "r": "\x00".join(x[:CAP])[:2000]}
         return None
@@ -98,20 +103,26 @@ def _key(x):
 
 
 def _watched(x) -> list:
-    """The (kind, value) pairs of an object worth watching: .grad ("grad") and .data ("v") of a Value or a tensor."""
+    """The (kind, attribute, value) triples of an object worth watching: its attributes holding numbers or
+    tensors (`self.out`, `self.running_mean`, a Value's .data and .grad; .grad is kind "grad"), and a tensor's
+    .grad."""
     out = []
     d = _getattr(x, "__dict__", None)
     if _type(d) is dict:
-        for a in _ATTRS:
-            if a in d:
-                out.append(("grad" if a == "grad" else "v", a, d[a]))
+        for a, v in list(d.items())[:MAX_ATTRS]:
+            if _type(a) is str and not a.startswith("__") and (_num(v) or _tensor(v)):
+                out.append(("grad" if a == "grad" else "v", a, v))
         return out
-    torch = sys.modules.get("torch")
-    if torch is not None and _type(x) in (torch.Tensor, torch.nn.Parameter):
+    if _tensor(x):
         g = x.grad
         if g is not None:
             out.append(("grad", "grad", g))
     return out
+
+
+def _tensor(x) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and _type(x) in (torch.Tensor, torch.nn.Parameter)
 
 
 def _plain(x):
@@ -176,10 +187,12 @@ class Tracer:
                 return None
             if event in ("line", "return"):
                 snap = self._snapshot(frame)
-                # a .grad counts when written on an object the name already held: a name newly bound to an
-                # object whose gradient untraced code (the check's backward()) set did not produce it
+                # an attribute counts when written on an object the name already held (a .data too when the
+                # name is newly bound: the object is new, made by untraced code): a name bound to an object whose
+                # attributes untraced code set (the check's backward()) did not produce them
                 changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k
-                           and (kind != "grad" or state[1].get(name[0], (None,))[0] == snap[name[0]][0])]
+                           and (type(name) is str or state[1].get(name[0], (None,))[0] == snap[name[0]][0]
+                                or name[1] == "data")]
                 # an argument passed on (`self.data = data`) is the caller's value, not this line's
                 self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
                                                        if _id(snap[n][2]) not in state[2]], False)
