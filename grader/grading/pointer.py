@@ -184,8 +184,7 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
     for _, r, checks in wanted:
         names.setdefault(r.exercise.name, set()).update(checks)
     metas = {ex: {m.name: m for m in todo[ex]} for ex in names}
-    ref = worker.run([_job(f"t-r-{ex}", s, s.exercise(ex), Source(s.solutions_dir), [metas[ex][n] for n in sorted(ns)],
-                           opts, "reference") for ex, ns in names.items()], opts.parallel)
+    ref = _reference_traces(s, names, metas, oracle, worker, opts)
     stu = worker.run([_job(f"t-s{k}-{r.exercise.name}", s, r.exercise, Source(Path(folders[k])),
                            [metas[r.exercise.name][n] for n in checks], opts, "student", opts.isolate)
                       for k, r, checks in wanted], opts.parallel)
@@ -194,8 +193,8 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
         loops = frozenset(i + 1 for i, ln in enumerate(lines) if ln.lstrip().startswith(("for ", "async for ")))
         found = {}
         for c in r.checks:
-            a, b = ref.get(f"t-r-{r.exercise.name}"), stu.get(f"t-s{k}-{r.exercise.name}")
-            ra, rb = a and a.runs.get(c.name), b and b.runs.get(c.name)
+            b = stu.get(f"t-s{k}-{r.exercise.name}")
+            ra, rb = ref.get((r.exercise.name, c.name)), b and b.runs.get(c.name)
             if c.name not in checks or not ra or not rb or ra.status != RunStatus.OK or rb.status != RunStatus.OK:
                 continue
             m = metas[r.exercise.name][c.name]
@@ -206,6 +205,20 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
         if len({p.line for p in found.values()}) == 1:   # checks that disagree on the line: unsure, silence
             for c in r.checks:
                 c.pointer = found.get(c.name)
+
+
+def _reference_traces(s, names: dict, metas: dict, oracle, worker, opts) -> dict:
+    """(exercise, check) -> the reference's traced run, kept on the oracle: traced once per session."""
+    cache = oracle.__dict__.setdefault("pointer_traces", {})
+    need = {ex: sorted(n for n in ns if (ex, n) not in cache) for ex, ns in names.items()}
+    jobs = [_job(f"t-r-{ex}", s, s.exercise(ex), Source(s.solutions_dir), [metas[ex][n] for n in ns], opts, "reference")
+            for ex, ns in need.items() if ns]
+    if jobs:
+        done = worker.run(jobs, opts.parallel)
+        for ex, ns in need.items():
+            for n in ns:
+                cache[(ex, n)] = done[f"t-r-{ex}"].runs.get(n) if f"t-r-{ex}" in done else None
+    return cache
 
 
 def _job(jid: str, s, ex, src, metas: list, opts, tag: str, isolate: bool = False):
