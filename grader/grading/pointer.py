@@ -26,7 +26,7 @@ from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
 AHEAD = 48          # reference values ahead of the path's position a student value may match
-REJOIN = 20         # values after a deviation: when most of them match again, it did not matter: silence
+REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
 
@@ -152,8 +152,9 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
             return None   # this line's values matched several reference lines before: which it stands for is unsure
         if ref_cut and cursor[0] >= len(order) - 1:
             return None   # the reference's trace ran out: nothing to compare with
-        later = [v for _, vs in stu_events[n + 1:n + 1 + 4 * REJOIN] for v in vs][:REJOIN]
-        if len(later) >= REJOIN // 2 and sum(map(take, later)) >= 0.75 * len(later):
+        here = bad[0].get("f")
+        later = [v for _, vs in stu_events[n + 1:] for v in vs if v.get("f") == here][:REJOIN]
+        if len(later) >= 3 and sum(map(take, later)) >= 0.75 * len(later):
             return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
         return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
     return None
