@@ -26,6 +26,7 @@ from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
 AHEAD = 48          # reference values ahead of the path's position a student value may match
+STATEFUL = True
 REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
@@ -148,7 +149,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         bad = [v for v in vals if not take(v)]
         if not bad or line in loops:
             continue
-        if len(mapped.get(line, ())) > 1:
+        if len(mapped.get(line, ())) > 1 or (STATEFUL and line in mapped):
             return None   # this line's values matched several reference lines before: which it stands for is unsure
         if ref_cut and cursor[0] >= len(order) - 1:
             return None   # the reference's trace ran out: nothing to compare with
