@@ -26,7 +26,8 @@ from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
 AHEAD = 48          # reference values ahead of the path's position a student value may match
-STATEFUL = True
+STATEFUL = True     # a line that matched before and now deviates: state carried over (silence)
+FEW = 8             # how far ahead a small whole number may match
 REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
@@ -133,8 +134,9 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
         bucket = pool.get(_bucket(v, not own), [])
         k = bisect.bisect_left(bucket, cursor[0])
+        few = _low_information(v)
         for i in bucket[k:] + bucket[:k]:   # the reference's order first, then what it did earlier
-            if i >= cursor[0] + AHEAD:
+            if i >= cursor[0] + AHEAD or (few and (i < cursor[0] or i > cursor[0] + 2 * len(v["s"] or [1]) + FEW)):
                 continue   # far ahead: the same value computed again later (a second pass) is not this one
             if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
                 used.add(i)
@@ -159,6 +161,13 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
             return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
         return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
     return None
+
+
+def _low_information(v: dict) -> bool:
+    """A small whole number (an index, a count): it matches by coincidence too easily to look far for it."""
+    vals = v.get("v")
+    return v["k"] == "v" and v["s"] == [] and vals is not None and len(vals) == 1 and vals[0] == vals[0] and \
+        abs(vals[0]) < 1000 and float(vals[0]).is_integer()
 
 
 def _nearest(v: dict, order: list, used: set, cursor: int) -> dict | None:

@@ -193,9 +193,9 @@ class Tracer:
                 changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k
                            and (type(name) is str or state[1].get(name[0], (None,))[0] == snap[name[0]][0]
                                 or name[1] == "data")]
-                # an argument passed on (`self.data = data`) is the caller's value, not this line's
+                # an argument stored on an object (`self.data = data`) is the caller's value, not this line's
                 self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
-                                                       if _id(snap[n][2]) not in state[2]], False)
+                                                       if type(n) is str or _id(snap[n][2]) not in state[2]], False)
                 if event == "return":
                     self._frames.pop(_id(frame), None)
                     self._record(state[0], _qual(frame), [("v", _plain(arg))], False)
