@@ -95,13 +95,50 @@ def summary(rows: list[dict]) -> dict:
          "other_pct": 100 * sum(r["outcome"] == "other" for r in judged) / n}
 
 
+def timing(s, exercise: str, repeat: int = 3) -> tuple[float, float]:
+    """Seconds to grade one failing exercise (a novel bug: no known mistake names it), cold as `grade SET/EX`
+    is: today's (pointer off) and with "Where it goes wrong". Medians of `repeat`."""
+    import statistics
+    from grader.grading import pointer
+    ex = s.exercise(exercise)
+    tmp = Path(tempfile.mkdtemp(prefix="z2h-bench-pointer-"))
+    shutil.copytree(s.solutions_dir, tmp / "s", ignore=shutil.ignore_patterns("*.toml", "__pycache__"))
+    path = tmp / "s" / f"{ex.name}.py"
+    lines = path.read_text().splitlines()
+    body = next(i for i, ln in enumerate(lines) if "BEGIN SOLUTION" in ln) + 1
+    lines[body] = lines[body] + " * 1.01"   # a novel bug on the solution's first line
+    path.write_text("\n".join(lines) + "\n")
+    real, out = pointer.attach, {}
+    for label, fn in (("off", lambda *a, **k: None), ("on", real)):
+        pointer.attach = fn
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            r = grade_many(s, [tmp / "s"], ex, Options(student_dir=tmp / "s"))[0].exercises[0]
+            times.append(time.perf_counter() - t0)
+        out[label + " shown"] = sum(c.pointer is not None for c in r.checks)
+        out[label + " failing"] = sum(c.status == Verdict.FAIL for c in r.checks)
+        out[label] = statistics.median(times)
+    pointer.attach = real
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"  failing checks {out['on failing']}, pointers shown {out['on shown']}")
+    return out["off"], out["on"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sets", nargs="*")
     ap.add_argument("--milestones", action="store_true")
     ap.add_argument("--json")
+    ap.add_argument("--timing", metavar="SET/EXERCISE", help="time one failing exercise's report, pointer off and on")
     args = ap.parse_args()
     course = load_course(REPO)
+    if args.timing:
+        set_name, ex = args.timing.split("/")
+        off, on = timing(course.set(set_name), ex)
+        print(f"{args.timing}: failing exercise graded in {on:.2f} s with the pointer, {off:.2f} s without "
+              f"(x{on / off:.2f}; target <= x2)")
+        return
     sets = [course.set(n) for n in course.set_names if not args.sets or n in args.sets]
     all_rows = []
     for s in sets:

@@ -26,6 +26,7 @@ from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
 AHEAD = 48          # reference values ahead of the path's position a student value may match
+TRACED = 2          # failing checks traced per exercise (the first is the one shown; two may disagree)
 STATEFUL = True     # a line that matched before and now deviates: state carried over (silence)
 FEW = 8             # how far ahead a small whole number may match
 REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
@@ -186,8 +187,8 @@ def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) ->
     The reference's traced jobs run (and their folders go) before any student's starts. Without the
     reference solutions (a published bundle) there is nothing to align with: silence.
     """
-    wanted = [(k, r, [c.name for c in r.checks if c.status == Verdict.FAIL and c.mistake is None and not c.milestone])
-              for k, sr in enumerate(results) for r in sr.exercises]
+    wanted = [(k, r, [c.name for c in r.checks if c.status == Verdict.FAIL and c.mistake is None and not c.milestone]
+               [:TRACED]) for k, sr in enumerate(results) for r in sr.exercises]
     wanted = [w for w in wanted if w[2]]
     if not wanted or not oracle.live:
         return
