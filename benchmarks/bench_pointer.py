@@ -42,6 +42,20 @@ def edited_lines(ref: str, var: str) -> set[int]:
     return out
 
 
+def statements(text: str) -> dict[int, set[int]]:
+    """line -> the lines of the simple statement starting there (the pointer names a statement by its first line)."""
+    import ast
+    out: dict[int, set[int]] = {}
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body"):
+            out[node.lineno] = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return out
+
+
 def run_set(s, with_milestones: bool, sample: int | None = None) -> list[dict]:
     opts = Options(diagnose=False, skip_milestones=not with_milestones)
     rows = []
@@ -60,7 +74,10 @@ def run_set(s, with_milestones: bool, sample: int | None = None) -> list[dict]:
             shutil.copytree(s.solutions_dir, folder, ignore=shutil.ignore_patterns("*.toml", "__pycache__"))
             (folder / f"{m.exercise}.py").write_text(text, encoding="utf-8")
             ref = (s.solutions_dir / f"{m.exercise}.py").read_text(encoding="utf-8")
-            by_ex.setdefault(m.exercise, []).append((m, folder, edited_lines(ref, text)))
+            edited = edited_lines(ref, text)
+            spans = statements(text)   # a statement that spans an edited line is the edited statement
+            edited |= {ln for ln, span in spans.items() if span & edited}
+            by_ex.setdefault(m.exercise, []).append((m, folder, edited))
         for ex_name, items in by_ex.items():
             results = grade_many(s, [f for _, f, _ in items], s.exercise(ex_name), opts, worker=worker, oracle=oracle)
             for (m, _, edited), sr in zip(items, results):

@@ -152,7 +152,8 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         bad = [v for v in vals if not take(v)]
         if not bad or line in loops:
             continue
-        if len(mapped.get(line, ())) > 1 or (STATEFUL and line in mapped):
+        if len(mapped.get(line, ())) > 1 or (STATEFUL and line in mapped) or bad[0].get("m"):
+            # (m: a container returned as the frame held it, changed in place where the trace may not see)
             return None   # this line's values matched several reference lines before: which it stands for is unsure
         if ref_cut and cursor[0] >= len(order) - 1:
             return None   # the reference's trace ran out: nothing to compare with

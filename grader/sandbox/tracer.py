@@ -22,6 +22,8 @@ import weakref
 CAP = 64            # values kept in full per summary; beyond, statistics
 MAX_EVENTS = 4000   # lines recorded per check
 MAX_PER_LINE = 8    # values recorded per executed line
+MODULES = True
+DEEP = True
 MAX_ATTRS = 16      # attributes watched per object
 MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
 _ATTRS = ("grad", "data")
@@ -92,7 +94,9 @@ def _array_summary(kind: str, shape: list, seq) -> dict:
 def _key(x):
     """Something cheap that changes when x changes (enough to decide whether to summarize)."""
     t = _type(x)
-    if _num(x) or t is str:
+    if t is str:
+        return (t, x[:200])
+    if _num(x):
         return (t, _id(x))   # identity: a line that writes an equal but new number still produced it
     if t in (list, tuple, dict):
         if t is dict:
@@ -112,12 +116,31 @@ def _watched(x) -> list:
         for a, v in list(d.items())[:MAX_ATTRS]:
             if _type(a) is str and not a.startswith("__") and (_num(v) or _tensor(v)):
                 out.append(("grad" if a == "grad" else "v", a, v))
-        return out
+        for a, v in _module_tensors(d) if MODULES else ():   # an nn.Module: its buffers, parameters, and its layers' parameters
+            out.append(("v", a, v))
+        return out[:MAX_ATTRS]
     if _tensor(x):
         g = x.grad
         if g is not None:
             out.append(("grad", "grad", g))
     return out
+
+
+def _module_tensors(d: dict, depth: int = 0) -> list:
+    """An nn.Module's state as (name, value): its buffers and parameters, and its layers' (a few levels
+    down), with the layers' kinds in order as one text ("Linear ReLU Linear")."""
+    out = []
+    for store in ("_parameters", "_buffers"):
+        if _type(d.get(store)) is dict:
+            out += [(f"{store}.{k}", v) for k, v in list(d[store].items())[:MAX_ATTRS] if _tensor(v)]
+    mods = d.get("_modules")
+    if _type(mods) is dict and mods and depth < 3:
+        out.append((f"_modules.{depth}", " ".join(_type(m).__name__ for m in list(mods.values())[:MAX_ATTRS])))
+        for k, m in list(mods.items())[:MAX_ATTRS] if DEEP else ():
+            sub = _getattr(m, "__dict__", None)
+            if _type(sub) is dict:
+                out += [(f"{k}.{n}", v) for n, v in _module_tensors(sub, depth + 1)]
+    return out[:MAX_ATTRS]
 
 
 def _tensor(x) -> bool:
@@ -193,12 +216,15 @@ class Tracer:
                 changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k
                            and (type(name) is str or state[1].get(name[0], (None,))[0] == snap[name[0]][0]
                                 or name[1] == "data")]
-                # an argument stored on an object (`self.data = data`) is the caller's value, not this line's
-                self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
-                                                       if type(n) is str or _id(snap[n][2]) not in state[2]], False)
+                # an argument stored on an object (`self.data = data`) is the caller's value, not this line's;
+                # a comprehension's own names only bind what it iterates over (what it yields or makes counts)
+                if not frame.f_code.co_name.startswith("<"):
+                    self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
+                                                           if type(n) is str or _id(snap[n][2]) not in state[2]], False)
                 if event == "return":
                     self._frames.pop(_id(frame), None)
-                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False)
+                    held = _type(arg) in (list, dict) and any(x is arg for _, _, x in state[1].values())
+                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held=held)
                 state[0], state[1] = frame.f_lineno, snap
         except Exception as e:  # a value that cannot be summarized ends the trace, never the check
             self.cut = f"tracing stopped: {type(e).__name__}"
@@ -241,8 +267,10 @@ class Tracer:
                 "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
         self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call)
 
-    def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None) -> None:
-        """only_new: arguments of a call: only those the call's line made (a value passed on was made before)."""
+    def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,
+                held: bool = False) -> None:
+        """only_new: arguments of a call: only those the call's line made (a value passed on was made before).
+        held: a container the frame already held, changed in place where the trace may not have seen it."""
         vals = [call] if call is not None else []
         for kind, x in produced:
             if x is None or (not self._is_new(x) and only_new) or _len(vals) >= MAX_PER_LINE:
@@ -250,6 +278,8 @@ class Tracer:
             s = summarize(x)
             if s is not None:
                 s["k"], s["f"] = kind, fn
+                if held:
+                    s["m"] = 1
                 vals.append(s)
         if vals:
             self.events.append([line, vals])
