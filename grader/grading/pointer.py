@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.grading.compare import TOLERANCES
+from grader.sandbox.tracer import MAX_EVENTS, MAX_PER_LINE
 from grader.grading.jobs import Source, make_job
 from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
@@ -28,6 +29,7 @@ from grader.sandbox.records import RunStatus
 AHEAD = 48          # reference values ahead of the path's position a student value may match
 TRACED = 2          # failing checks traced per exercise (the first is the one shown; two may disagree)
 STATEFUL = True     # a line that matched before and now deviates: state carried over (silence)
+BEHIND = 256        # reference values already passed that a student value may still match
 FEW = 8             # how far ahead a small whole number may match
 REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
@@ -47,11 +49,13 @@ def _clean(trace) -> tuple[list, str] | None:
     if type(trace) is not dict or type(trace.get("events")) is not list:
         return None
     out = []
+    if len(trace["events"]) > MAX_EVENTS:
+        return None   # more than a job's tracer records: not a trace
     for ev in trace["events"]:
         if type(ev) is not list or len(ev) != 2 or type(ev[0]) is not int or type(ev[1]) is not list:
             return None
         vals = [v for v in ev[1] if _valid(v)]
-        if len(vals) != len(ev[1]):
+        if len(vals) != len(ev[1]) or len(vals) > MAX_PER_LINE + 1:
             return None
         out.append((ev[0], vals))
     return out, str(trace.get("cut") or "")
@@ -115,7 +119,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
     """The first student line that leaves the reference's path, or None when unsure.
 
     loops: the student's `for` lines: what they bind was made elsewhere (a loop over parameters made
-    by untraced code), so a value there that matches nothing is not theirs to answer for."""
+    by untraced code), so a value there that matches nothing may not be theirs: silence."""
     rtol, atol = (rtol, atol) if rtol is not None and atol is not None else TOLERANCES["float32"]
     ref, stu = _clean(ref_trace), _clean(stu_trace)
     if ref is None or stu is None:
@@ -136,9 +140,10 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         bucket = pool.get(_bucket(v, not own), [])
         k = bisect.bisect_left(bucket, cursor[0])
         few = _low_information(v)
-        for i in bucket[k:] + bucket[:k]:   # the reference's order first, then what it did earlier
-            if i >= cursor[0] + AHEAD or (few and (i < cursor[0] or i > cursor[0] + 2 * len(v["s"] or [1]) + FEW)):
-                continue   # far ahead: the same value computed again later (a second pass) is not this one
+        # the reference's order first (never far ahead: the same value computed again later, a second pass,
+        # is not this one), then what it did just before; a small whole number only near the position
+        ahead = bucket[k:bisect.bisect_left(bucket, cursor[0] + (FEW if few else AHEAD))]
+        for i in ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1]):
             if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
                 used.add(i)
                 cursor[0] = max(cursor[0], i + 1)
@@ -150,8 +155,10 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
     for n, (line, vals) in enumerate(stu_events):
         line_now[0] = line
         bad = [v for v in vals if not take(v)]
-        if not bad or line in loops:
+        if not bad:
             continue
+        if line in loops:
+            return None   # a for line binds what was made elsewhere (or iterates over the wrong thing): unsure
         if len(mapped.get(line, ())) > 1 or (STATEFUL and line in mapped) or bad[0].get("m"):
             # (m: a container returned as the frame held it, changed in place where the trace may not see)
             return None   # this line's values matched several reference lines before: which it stands for is unsure

@@ -1,7 +1,11 @@
 """The "Where it goes wrong" block: the student's line whose values leave the reference's path."""
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _FAMILY = {"f": "float", "i": "int", "b": "bool", "num": "", "str": "text", "strs": "texts", "dict": "dict"}
 
@@ -11,11 +15,16 @@ def _num(x) -> str:
 
 
 def describe(v: dict | None) -> str:
-    """A tracer summary in a few words: shape and the first values, or statistics beyond the cap."""
+    """A tracer summary in a few words: shape and the first values, or statistics beyond the cap.
+    (It came from a job: every text in it is shown without terminal control characters.)"""
+    return _CONTROL.sub("?", _describe(v))[:300]
+
+
+def _describe(v: dict | None) -> str:
     if not v:
         return "?"
     if v.get("k") == "call":
-        args = ", ".join(describe(p) for p in v.get("p", [])[:4])
+        args = ", ".join(_describe(p) for p in v.get("p", [])[:4])
         return f"a call to {v.get('f', '?')}({args})"
     head = ".grad = " if v.get("k") == "grad" else ""
     if "r" in v:
@@ -40,9 +49,9 @@ def describe(v: dict | None) -> str:
 def pointer_block(p) -> Text:
     """Where it goes wrong: file:line, the line, what it gives, and the reference's value at that point."""
     t = Text("  Where it goes wrong: ", style="bold red")
-    t.append(f"{p.file}:{p.line}", style="bold")
+    t.append(f"{_CONTROL.sub('?', p.file)}:{p.line}", style="bold")
     if p.text:
-        t.append(f"\n      {p.text}", style="cyan")
+        t.append(f"\n      {_CONTROL.sub('?', p.text)}", style="cyan")
     t.append("\n    gives  ")
     t.append(describe(p.got))
     if p.expected is not None:
