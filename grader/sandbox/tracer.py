@@ -218,13 +218,17 @@ class Tracer:
                                 or name[1] == "data")]
                 # an argument stored on an object (`self.data = data`) is the caller's value, not this line's;
                 # a comprehension's own names only bind what it iterates over (what it yields or makes counts)
+                # a local that takes an attribute's value as it was (`xmean = self.running_mean`) reads state
+                # set elsewhere, maybe where the trace did not look: marked, so the parent does not blame it
                 if not frame.f_code.co_name.startswith("<"):
+                    attrs = {_id(x) for n, (k, kind, x) in state[1].items() if type(n) is tuple}
                     self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
-                                                           if type(n) is str or _id(snap[n][2]) not in state[2]], False)
+                                                           if type(n) is str or _id(snap[n][2]) not in state[2]], False,
+                                 held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs})
                 if event == "return":
                     self._frames.pop(_id(frame), None)
                     held = _type(arg) in (list, dict) and any(x is arg for _, _, x in state[1].values())
-                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held=held)
+                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held={_id(arg)} if held else ())
                 state[0], state[1] = frame.f_lineno, snap
         except Exception as e:  # a value that cannot be summarized ends the trace, never the check
             self.cut = f"tracing stopped: {type(e).__name__}"
@@ -268,9 +272,10 @@ class Tracer:
         self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call)
 
     def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,
-                held: bool = False) -> None:
+                held=()) -> None:
         """only_new: arguments of a call: only those the call's line made (a value passed on was made before).
-        held: a container the frame already held, changed in place where the trace may not have seen it."""
+        held: ids of values read from state the trace may not have seen change (a container the frame
+        already held, changed in place; an attribute's value taken as it was)."""
         vals = [call] if call is not None else []
         for kind, x in produced:
             if x is None or (not self._is_new(x) and only_new) or _len(vals) >= MAX_PER_LINE:
@@ -278,7 +283,7 @@ class Tracer:
             s = summarize(x)
             if s is not None:
                 s["k"], s["f"] = kind, fn
-                if held:
+                if _id(x) in held:
                     s["m"] = 1
                 vals.append(s)
         if vals:
