@@ -8,8 +8,12 @@ each value a line produced must match a reference value of the same kind (a valu
 first line producing a value that matches nothing is the line pointed at, since everything before
 it was on the path.
 
-When unsure it says nothing: a trace cut short where the reference's ran out, a deviation the
-student's code then rejoins (a harmless intermediate the reference never named), a malformed trace.
+Values are matched within the same function of the stub (its names are the course's); a call the
+reference never made points at its caller. When unsure it says nothing: a trace cut short where the
+reference's ran out, a deviation the student's code then rejoins (a harmless intermediate, or an
+order that differs), a line that matched before (state carried across iterations: a missing
+zero_grad shows in the next forward), a line whose values stood for several reference lines, a `for`
+line, a value read from state set elsewhere, checks that disagree on the line, a malformed trace.
 It must never point at a correct line.
 """
 from __future__ import annotations

@@ -3,10 +3,14 @@
 Runs only in the forked child, and only for checks the job names in `trace`. A `sys.settrace`
 hook follows the frames of one module (by its `__name__`, so a job's private copy of a file is
 still its file); at each new line of a frame, the locals that changed since the last line are
-attributed to the line that just ran; a return adds the returned value. Objects with `.grad` or
-`.data` (micrograd's Value, tensors) are watched attribute by attribute, so a `_backward` closure
-writing `self.grad += ...` is seen. Each value is summarized as plain data: a kind ("v" a value,
-"grad", "data"), a dtype family, a shape, and the values up to CAP (or a few statistics beyond).
+attributed to the line that just ran; a return adds the returned value; a call from the module's
+own code records, on the calling line, which function of the module it called and with what
+arguments. Objects are watched attribute by attribute (`self.out`, a Value's .data and .grad,
+an nn.Module's buffers, parameters and layers), so a `_backward` closure writing `self.grad += ...`
+is seen. Each value is summarized as plain data: a kind ("v" a value, "grad", "call"), the function
+it was made in (its qualified name: the stub's, not the student's), a dtype family, a shape, and
+the values up to CAP (or a few statistics beyond); "m" marks a value read from state the trace may
+not have seen change.
 
 The trace is plain lists, dicts, numbers and strings: the job encodes it with the wire format like
 any result; the parent aligns it (grading/pointer.py). Bounded: at most MAX_EVENTS lines recorded
