@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.course import rules, stubs
 from grader.course.manifest import ContentError, Exercise, ExerciseSet
-from grader.grading import diagnose, goal, paths
+from grader.grading import diagnose, goal, paths, pointer
 from grader.grading.compare import compare
 from grader.grading.jobs import CheckMeta, Options, Source, check_metas, make_job, plan, start_worker
 from grader.grading.oracle import Oracle
@@ -98,6 +98,7 @@ def _grade(s, folders: list[Path], only, opts: Options, on_event, worker: Worker
         out.append(SetResult(s, [results[e.name] for e in exercises], 0.0, opts.seed))
     if opts.diagnose:
         diagnose.name_mistakes([r for sr in out for r in sr.exercises], todo, oracle)
+    pointer.attach(s, out, folders, todo, oracle, worker, opts)   # where it goes wrong, when no mistake says
     for sr in out:
         sr.seconds = time.perf_counter() - t0
     return out

@@ -28,6 +28,7 @@ class CheckResult:
     visibility: str = "visible"      # Gradescope's visibility of this check
     goal: dict | None = None         # a milestone's goal ({"key", "max"/"min", "leaderboard"})
     goal_value: float | None = None  # the number the goal judged (for a leaderboard)
+    pointer: object = None           # grading.pointer.Pointer: the line where the values leave the reference's
 
 
 @dataclass
@@ -75,4 +76,6 @@ def relabel(result: SetResult, folder, labels: dict[str, str]) -> None:
             r.file = labels[r.exercise.name]
         for c in r.checks:
             c.error = strip_in_error(c.error, folder, labels)
+            if c.pointer is not None:   # a cell's lines are its module's lines
+                c.pointer.file = r.file
         r.detail = strip_folder(r.detail, folder, labels)

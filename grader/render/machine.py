@@ -14,6 +14,7 @@ from io import StringIO
 from grader.grading.status import Status, Verdict
 from grader.render.console import make_console
 from grader.render.panels import check_detail
+from grader.render.pointer import as_json as pointer_json
 
 WIDE = 10_000   # a console this wide never wraps: Gradescope wraps text itself
 
@@ -46,6 +47,8 @@ def as_json(result) -> dict:
             d["error"] = c.error
         if c.mistake is not None:
             d["mistake"] = c.mistake.id
+        if getattr(c, "pointer", None) is not None:
+            d["pointer"] = pointer_json(c.pointer)
         if c.reason:
             d["reason"] = c.reason
         if c.goal_value is not None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from grader.grading.keys import is_gradient
 from grader.grading.status import Status, Verdict
 from grader.render.console import MARK, STYLE, indent, shorten_paths
+from grader.render.pointer import pointer_block
 
 
 def set_title(s) -> str:
@@ -47,6 +48,8 @@ def check_detail(c, name_mistake: bool = False) -> Group:
             lines.append(Text(f"  and {len(shown) - SHOWN} more wrong: {more}", style="dim"))
         if name_mistake and getattr(c, "mistake", None) is not None:
             lines.append(Text.assemble(("  matches the known mistake: ", "bold red"), c.mistake.why))
+        if getattr(c, "pointer", None) is not None:
+            lines.append(pointer_block(c.pointer))
     elif c.status == Verdict.TIMEOUT:
         lines.append(Text(f"  {c.error.get('message', '')}: an infinite loop, or far too slow?", style="yellow"))
     elif c.error and c.error.get("type") == "MemoryError":

@@ -183,7 +183,7 @@ class Worker:
         req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
                "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
                "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
-               "student_dirs": job.student_dirs, "limits": limits}
+               "student_dirs": job.student_dirs, "limits": limits, "trace": job.trace}
         try:
             self.proc.stdin.write((json.dumps(req) + "\n").encode())
             self.proc.stdin.flush()

@@ -19,6 +19,7 @@ class Job:
     data_dirs: list[str] = field(default_factory=list)
     student_dirs: list[str] = field(default_factory=list)
     tag: str = ""                   # the caller's word for whose code this is (shown to on_event, never read here)
+    trace: list[str] = field(default_factory=list)   # checks to run traced: their value is the trace (sandbox/tracer.py)
     isolate: bool = False           # as root: run as a uid of its own, reading only the engine and its copy
     limits: dict = field(default_factory=lambda: {"memory_mb": 2048, "file_mb": 64, "cpu_s": 120, "nproc": 64})
 

@@ -85,7 +85,9 @@ def test_a_save_regrades_the_edited_exercise_and_passing_moves_on(toy):
         assert w.sess.view.current.name == "counter"            # moved on to the next exercise
         assert "Next: toy/counter" in w.sess.view.message
         # the reference ran once, when the session opened; saves run only the student's code
-        assert w.jobs and all(j.startswith(("s", "m-")) for j in w.jobs) and not any(j.startswith("r-") for j in w.jobs)
+        # ("t-": a failing check traced once for "Where it goes wrong", the reference's trace kept for the session)
+        assert w.jobs and all(j.startswith(("s", "m-", "t-")) for j in w.jobs) and not any(j.startswith("r-") for j in w.jobs)
+        assert sum(j.startswith("t-r-") for j in w.jobs) <= 1
         assert sum(j.startswith("m-") for j in w.jobs) <= len(list((toy / "solutions" / "toy").glob("*.py"))) + 5
     text = w.out.getvalue()
     assert "toy/scale  failing" in text and "toy/scale passes (3/3 points)" in text

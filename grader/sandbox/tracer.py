@@ -1,0 +1,313 @@
+"""Value tracing inside a job: what each executed line of the exercise's own file produced.
+
+Runs only in the forked child, and only for checks the job names in `trace`. A `sys.settrace`
+hook follows the frames of one module (by its `__name__`, so a job's private copy of a file is
+still its file); at each new line of a frame, the locals that changed since the last line are
+attributed to the line that just ran; a return adds the returned value; a call from the module's
+own code records, on the calling line, which function of the module it called and with what
+arguments. Objects are watched attribute by attribute (`self.out`, a Value's .data and .grad,
+an nn.Module's buffers, parameters and layers), so a `_backward` closure writing `self.grad += ...`
+is seen. Each value is summarized as plain data: a kind ("v" a value, "grad", "call"), the function
+it was made in (its qualified name: the stub's, not the student's), a dtype family, a shape, and
+the values up to CAP (or a few statistics beyond); "m" marks a value read from state the trace may
+not have seen change.
+
+The trace is plain lists, dicts, numbers and strings: the job encodes it with the wire format like
+any result; the parent aligns it (grading/pointer.py). Bounded: at most MAX_EVENTS lines recorded
+and MAX_SECONDS of tracing, then tracing stops and the trace says it was cut.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+import weakref
+
+CAP = 64            # values kept in full per summary; beyond, statistics
+MAX_EVENTS = 4000   # lines recorded per check
+MAX_PER_LINE = 8    # values recorded per executed line
+MODULES = True
+DEEP = True
+MAX_ATTRS = 16      # attributes watched per object
+MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
+_ATTRS = ("grad", "data")
+_len, _type, _float, _id, _isinstance, _getattr = len, type, float, id, isinstance, getattr   # before any student code
+
+
+def _num(x) -> bool:
+    t = _type(x)
+    return t is int or t is float or t is bool
+
+
+def _floats(seq) -> list:
+    return [_float(v) for v in seq]
+
+
+def _stats(vals: list) -> list:
+    fin = [v for v in vals if v == v and v not in (math.inf, -math.inf)]
+    if not fin:
+        return [math.nan] * 4
+    n = _len(fin)
+    mean = sum(fin) / n
+    return [mean, math.sqrt(sum((v - mean) ** 2 for v in fin) / n), min(fin), max(fin)]
+
+
+def summarize(x) -> dict | None:
+    """A value as plain data, or None when it is nothing a reference could be compared on."""
+    t = _type(x)
+    if _num(x):
+        return {"d": "num", "s": [], "v": [_float(x)]}
+    if t is str:
+        return {"d": "str", "s": [_len(x)], "r": x[:200]}
+    if t in (list, tuple):
+        if _len(x) and all(_num(v) for v in x[:CAP]) and all(_num(v) for v in x[-CAP:]):
+            return _array_summary("num", [_len(x)], x)
+        if _len(x) and all(_type(v) in (list, tuple) and _len(v) == _len(x[0]) and all(_num(u) for u in v)
+                           for v in x[:CAP]) and _len(x[-1]) == _len(x[0]):
+            rows = x if _len(x) <= CAP else list(x[:CAP // 2]) + list(x[-CAP // 2:])   # large: its ends
+            return _array_summary("num", [_len(x), _len(x[0])], [u for v in rows for u in v])
+        if _len(x) and all(_type(v) is str for v in x[:CAP]):
+            return {"d": "strs", "s": [_len(x)], "r": "\x00".join(x[:CAP])[:2000]}
+        return None
+    if t is dict:
+        items = list(x.items())
+        tail = items[-1] if items else None
+        return {"d": "dict", "s": [_len(x)], "r": repr(tail)[:200]}
+    torch = sys.modules.get("torch")
+    if torch is not None and t is torch.Tensor or (torch is not None and t is torch.nn.Parameter):
+        with torch.no_grad():
+            flat = x.detach().reshape(-1)
+            kind = "b" if x.dtype == torch.bool else ("f" if x.is_floating_point() else "i")
+            if flat.numel() <= CAP:
+                return {"d": kind, "s": list(x.shape), "v": flat.double().tolist()}
+            f = flat.double()
+            fin = f[torch.isfinite(f)]
+            st = [fin.mean().item(), fin.std(unbiased=False).item(), fin.min().item(), fin.max().item()] \
+                if fin.numel() else [math.nan] * 4
+            return {"d": kind, "s": list(x.shape), "st": st, "h": f[:8].tolist() + f[-8:].tolist()}
+    return None
+
+
+def _array_summary(kind: str, shape: list, seq) -> dict:
+    if _len(seq) <= CAP:
+        return {"d": kind, "s": shape, "v": _floats(seq)}
+    vals = _floats(seq)
+    return {"d": kind, "s": shape, "st": _stats(vals), "h": vals[:8] + vals[-8:]}
+
+
+def _key(x):
+    """Something cheap that changes when x changes (enough to decide whether to summarize)."""
+    t = _type(x)
+    if t is str:
+        return (t, x[:200])
+    if _num(x):
+        return (t, _id(x))   # identity: a line that writes an equal but new number still produced it
+    if t in (list, tuple, dict):
+        if t is dict:
+            return (_id(x), _len(x))
+        return (_id(x), _len(x), tuple(x[:4]) if _len(x) and _num(x[0]) else None, tuple(x[-4:]) if _len(x) and _num(x[-1]) else None)
+    v = _getattr(x, "_version", None)
+    return (_id(x), v if _type(v) is int else None)
+
+
+def _watched(x) -> list:
+    """The (kind, attribute, value) triples of an object worth watching: its attributes holding numbers or
+    tensors (`self.out`, `self.running_mean`, a Value's .data and .grad; .grad is kind "grad"), and a tensor's
+    .grad."""
+    out = []
+    d = _getattr(x, "__dict__", None)
+    if _type(d) is dict:
+        for a, v in list(d.items())[:MAX_ATTRS]:
+            if _type(a) is str and not a.startswith("__") and (_num(v) or _tensor(v)):
+                out.append(("grad" if a == "grad" else "v", a, v))
+        for a, v in _module_tensors(d) if MODULES else ():   # an nn.Module: its buffers, parameters, and its layers' parameters
+            out.append(("v", a, v))
+        return out[:MAX_ATTRS]
+    if _tensor(x):
+        g = x.grad
+        if g is not None:
+            out.append(("grad", "grad", g))
+    return out
+
+
+def _module_tensors(d: dict, depth: int = 0) -> list:
+    """An nn.Module's state as (name, value): its buffers and parameters, and its layers' (a few levels
+    down), with the layers' kinds in order as one text ("Linear ReLU Linear")."""
+    out = []
+    for store in ("_parameters", "_buffers"):
+        if _type(d.get(store)) is dict:
+            out += [(f"{store}.{k}", v) for k, v in list(d[store].items())[:MAX_ATTRS] if _tensor(v)]
+    mods = d.get("_modules")
+    if _type(mods) is dict and mods and depth < 3:
+        out.append((f"_modules.{depth}", " ".join(_type(m).__name__ for m in list(mods.values())[:MAX_ATTRS])))
+        for k, m in list(mods.items())[:MAX_ATTRS] if DEEP else ():
+            sub = _getattr(m, "__dict__", None)
+            if _type(sub) is dict:
+                out += [(f"{k}.{n}", v) for n, v in _module_tensors(sub, depth + 1)]
+    return out[:MAX_ATTRS]
+
+
+def _tensor(x) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and _type(x) in (torch.Tensor, torch.nn.Parameter)
+
+
+def _plain(x):
+    """x itself when a summary can say it, else its .data (a micrograd Value), else None."""
+    if summarize(x) is not None:
+        return x
+    d = _getattr(x, "__dict__", None)
+    return d.get("data") if _type(d) is dict else None
+
+
+class Tracer:
+    """Per frame of the module: [line running, snapshot of its locals, name -> line that last changed it].
+
+    A value is recorded once, where it was first produced: passing it on (an argument, `out = act`,
+    `self.data = data`) is a move, not a new value. Arguments new at a call are the caller's line's
+    values; a returned local belongs to the line that bound it."""
+
+    def __init__(self, module_name: str):
+        self.module = module_name
+        self.events: list = []
+        self.cut = ""
+        self._frames: dict = {}
+        self._spent = 0.0
+        self._seen: dict = {}     # id -> the object (numbers, strings) or a weak reference (tensors)
+
+    def run(self, fn):
+        sys.settrace(self._global)
+        try:
+            return fn()
+        finally:
+            sys.settrace(None)
+
+    def result(self) -> dict:
+        return {"events": self.events, "cut": self.cut}
+
+    def _mine(self, frame) -> bool:
+        return frame is not None and frame.f_globals.get("__name__") == self.module
+
+    def _global(self, frame, event, arg):
+        if self.cut or not self._mine(frame):
+            return None
+        state = self._frames.get(_id(frame))
+        if state is not None:   # a generator resumed: what changed while it waited is not its doing
+            state[1] = self._snapshot(frame)
+        else:
+            snap = self._snapshot(frame)
+            self._frames[_id(frame)] = [frame.f_lineno, snap, {_id(x) for k, kind, x in snap.values()}]
+            if self._mine(frame.f_back):
+                self._record_call(frame, snap)
+            else:
+                for _, (k, kind, x) in snap.items():
+                    self._is_new(x)   # the check's inputs: on the path by definition
+        return self._local
+
+    def _local(self, frame, event, arg):
+        if self.cut:
+            return None
+        t0 = time.perf_counter()
+        try:
+            state = self._frames.get(_id(frame))
+            if state is None:
+                return None
+            if event in ("line", "return"):
+                snap = self._snapshot(frame)
+                # an attribute counts when written on an object the name already held (a .data too when the
+                # name is newly bound: the object is new, made by untraced code): a name bound to an object whose
+                # attributes untraced code set (the check's backward()) did not produce them
+                changed = [name for name, (k, kind, x) in snap.items() if state[1].get(name, (None,))[0] != k
+                           and (type(name) is str or state[1].get(name[0], (None,))[0] == snap[name[0]][0]
+                                or name[1] == "data")]
+                # an argument stored on an object (`self.data = data`) is the caller's value, not this line's;
+                # a comprehension's own names only bind what it iterates over (what it yields or makes counts)
+                # a local that takes an attribute's value as it was (`xmean = self.running_mean`) reads state
+                # set elsewhere, maybe where the trace did not look: marked, so the parent does not blame it
+                if not frame.f_code.co_name.startswith("<"):
+                    attrs = {_id(x) for n, (k, kind, x) in state[1].items() if type(n) is tuple}
+                    self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
+                                                           if type(n) is str or _id(snap[n][2]) not in state[2]], False,
+                                 held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs})
+                if event == "return":
+                    self._frames.pop(_id(frame), None)
+                    held = _type(arg) in (list, dict) and any(x is arg for _, _, x in state[1].values())
+                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held={_id(arg)} if held else ())
+                state[0], state[1] = frame.f_lineno, snap
+        except Exception as e:  # a value that cannot be summarized ends the trace, never the check
+            self.cut = f"tracing stopped: {type(e).__name__}"
+        self._spent += time.perf_counter() - t0
+        if self._spent > MAX_SECONDS:
+            self.cut = "tracing stopped: time"
+        return self._local
+
+    def _snapshot(self, frame) -> dict:
+        snap = {}
+        for name, x in frame.f_locals.items():
+            snap[name] = (_key(x), "v", x)
+            for kind, a, v in _watched(x):
+                snap[(name, a)] = (_key(v), kind, v)
+        return snap
+
+    def _is_new(self, x) -> bool:
+        """Not seen before (and remembered from now on)."""
+        i = _id(x)
+        old = self._seen.get(i)
+        if old is not None:
+            same = old() if _type(old) is weakref.ref else old
+            if same is x and (_getattr(x, "_version", None) == self._seen.get((i, "v"))):
+                return False
+        try:
+            self._seen[i] = weakref.ref(x)
+        except TypeError:
+            self._seen[i] = x
+        self._seen[(i, "v")] = _getattr(x, "_version", None)
+        return True
+
+    def _record_call(self, frame, snap: dict) -> None:
+        """A call from the module's own code: which function, with what arguments (the caller line's doing),
+        and the arguments it made new for the call."""
+        code = frame.f_code
+        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        args = [_plain(snap[n][2]) for n in names if n in snap]
+        parts = [summarize(x) if x is not None else None for x in args]
+        call = {"k": "call", "d": "args", "s": [_len(parts)], "f": _qual(frame),
+                "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
+        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call)
+
+    def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,
+                held=()) -> None:
+        """only_new: arguments of a call: only those the call's line made (a value passed on was made before).
+        held: ids of values read from state the trace may not have seen change (a container the frame
+        already held, changed in place; an attribute's value taken as it was)."""
+        vals = [call] if call is not None else []
+        for kind, x in produced:
+            if x is None or (not self._is_new(x) and only_new) or _len(vals) >= MAX_PER_LINE:
+                continue
+            s = summarize(x)
+            if s is not None:
+                s["k"], s["f"] = kind, fn
+                if _id(x) in held:
+                    s["m"] = 1
+                vals.append(s)
+        if vals:
+            self.events.append([line, vals])
+            if _len(self.events) >= MAX_EVENTS:
+                self.cut = "tracing stopped: too many lines"
+
+
+def _qual(frame) -> str:
+    return frame.f_code.co_qualname[:200]
+
+
+def trace_call(module_name: str, fn) -> dict:
+    """Run fn() traced; the trace as plain data (an error in fn is recorded, not raised)."""
+    tr = Tracer(module_name)
+    error = None
+    try:
+        tr.run(fn)
+    except Exception as e:
+        error = type(e).__name__
+    out = tr.result()
+    out["error"] = error
+    return out
