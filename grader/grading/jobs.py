@@ -50,8 +50,11 @@ class Source:
 
 
 def start_worker(s: ExerciseSet) -> Worker:
-    """One warm worker for a set: its `requires` and its checks imported once, then a fork per job."""
-    return Worker(list(s.requires), s.check_files())
+    """One warm worker for a set: its `requires` and its checks imported once, then a fork per job
+    (or, where fork is missing or unsafe, a fresh process per job: sandbox.portable)."""
+    from grader.sandbox import portable
+    kind = portable.PortableWorker if portable.wanted() else Worker
+    return kind(list(s.requires), s.check_files())
 
 
 def check_metas(worker: Worker) -> list[CheckMeta]:

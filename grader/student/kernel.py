@@ -116,11 +116,17 @@ def _session(course, s):
     """A warm worker and a reference cache per set, kept for the kernel's life."""
     key = (str(course.root), s.name)
     w = _WORKERS.get(key)
-    if w is None or w[0].proc.poll() is not None:
+    if w is None or not _alive(w[0]):
         worker = start_worker(s)
         atexit.register(worker.close)
         w = _WORKERS[key] = (worker, {})
     return w
+
+
+def _alive(worker) -> bool:
+    """A fork worker lives while its zygote does; a portable one starts a process per job."""
+    proc = getattr(worker, "proc", None)
+    return proc is None or proc.poll() is None
 
 
 def check(target: str, root: str | None = None, seed: int = 0):
