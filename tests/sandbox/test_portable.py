@@ -75,7 +75,7 @@ def test_thread_timer_interrupts_where_there_is_no_sigalrm(toy):
     solve(toy)
     (toy / "exercises" / "toy" / "scale.py").write_text("def scale(xs, k):\n    while True:\n        pass\n")
     code = ("import signal, sys; del signal.SIGALRM, signal.setitimer; "
-            "from grader.sandbox import portable; portable.job_main()")
+            "from grader.sandbox import portable_job; portable_job.job_main()")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     hello = {"preload": [], "check_files": [str(toy / "exercises" / "toy" / "checks.py")]}
     out = toy / "job"
