@@ -10,11 +10,18 @@ from grader.render import screens
 from grader.student import progress
 
 
-def hint(course: Course, target: str, console) -> int:
+def hint(course: Course, target: str, console, fmt: str = "text") -> int:
+    """The next hint (counted). As JSON: the hints shown so far, nothing counted, nothing used up."""
     s, ex = resolve(course, target)
     if ex is None:
-        console_r.render_error(console, f"name one exercise, e.g. grade hint {s.exercises[0].id}")
+        console_r.render_error(console, f"name one exercise, e.g. grade hint {s.exercises[0].id}", fmt)
         return EXIT_USAGE
+    if fmt == "json":
+        state, _ = progress.load(course.root)
+        seen = min(int(state["exercises"].get(ex.id, {}).get("hints", 0)), len(ex.hints))
+        console_r.print_json({"schema": "z2h-hint/1", "exercise": ex.id, "shown": seen,
+                              "total": len(ex.hints), "hints": list(ex.hints[:seen])})
+        return EXIT_OK
     screens.render_hint(console, ex, progress.next_hint(course.root, ex.id))
     return EXIT_OK
 
@@ -42,11 +49,11 @@ def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:
     return EXIT_OK
 
 
-def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
+def datasets(course: Course, console, fetch: list[str] | None = None, fmt: str = "text") -> int:
     known = {d.name: d for d in data.registry(course.root)}
     for name in fetch or []:
         if name not in known:
-            console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}")
+            console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}", fmt)
             return EXIT_USAGE
         if data.find(name, course.root):
             console.print(f"{name} is already here: {data.find(name, course.root)}")
@@ -54,12 +61,17 @@ def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
         try:
             console.print(f"Fetched {name} -> {data.fetch(known[name], course.root)}")
         except OSError as e:
-            console_r.render_error(console, str(e))
+            console_r.render_error(console, str(e), fmt)
             return EXIT_FAIL
     rows = []
     for d in known.values():
         where = data.find(d.name, course.root)
         state = "missing" if where is None else ("ok" if data.sha256(where) == d.sha256 else "present, sha256 differs")
         rows.append((d.name, state, str(where or ""), d.used_by))
-    screens.render_datasets(console, rows, [str(p) for p in data.data_dirs(course.root)])
+    path = [str(p) for p in data.data_dirs(course.root)]
+    if fmt == "json":
+        console_r.print_json({"schema": "z2h-data/1", "path": path, "datasets": [
+            {"name": n, "state": st, "where": w, "used_by": u} for n, st, w, u in rows]})
+    else:
+        screens.render_datasets(console, rows, path)
     return EXIT_OK if all(r[1] == "ok" for r in rows) else EXIT_FAIL
