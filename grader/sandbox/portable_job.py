@@ -26,11 +26,16 @@ def _send(fd: int, obj: dict) -> None:
 
 
 def job_main() -> None:
-    from grader.sandbox.zygote import _load_checks
+    from grader.sandbox.zygote import PRELOAD, _load_checks
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     hello = json.loads(sys.stdin.buffer.readline())
     try:
-        for name in ("grader.checks", "grader.sandbox.wire", "importlib.util", *hello["preload"]):
+        for name in PRELOAD:  # what a job that runs as another user may be unable to read later
+            try:
+                __import__(name)
+            except ImportError:
+                pass  # resource, on Windows
+        for name in hello["preload"]:
             __import__(name)
         if "numpy" in sys.modules:
             __import__("numpy.random")
@@ -148,7 +153,7 @@ def _rlimits(lim: dict, posix, first: bool) -> None:
         for res, value in ((resource.RLIMIT_AS, vm + lim["memory_mb"] * 2**20 if vm else None),
                            (resource.RLIMIT_FSIZE, lim["file_mb"] * 2**20),
                            (resource.RLIMIT_CORE, 0),
-                           (getattr(resource, "RLIMIT_NPROC", None), posix._nproc_limit(lim))):
+                           (getattr(resource, "RLIMIT_NPROC", None), _nproc_limit(lim, posix))):
             if res is not None and value is not None:
                 todo.append((res, value, value))
     for res, soft, hard in todo:
@@ -156,6 +161,19 @@ def _rlimits(lim: dict, posix, first: bool) -> None:
             resource.setrlimit(res, (soft, hard))
         except (ValueError, OSError):
             pass
+
+
+def _nproc_limit(lim: dict, posix) -> int | None:
+    """RLIMIT_NPROC counts every process of the user: what runs now plus a margin. Without /proc
+    (macOS) the count comes from `ps`, so the limit is not 64 for the whole user."""
+    if lim.get("nproc") is None or os.path.isdir("/proc"):
+        return posix._nproc_limit(lim)
+    import subprocess
+    try:
+        uids = subprocess.run(["ps", "-A", "-o", "uid="], capture_output=True, text=True, timeout=5).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None  # no count: no limit rather than one that stops the job from starting anything
+    return sum(1 for u in uids if u == str(os.getuid())) + int(lim["nproc"])
 
 
 def _thread_timer(child) -> None:
