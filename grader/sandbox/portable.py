@@ -30,6 +30,7 @@ from grader.sandbox.pool import GRACE_S, PKG_PARENT, Worker, WorkerError
 from grader.sandbox.records import Fate, Job, JobResult
 
 READY_S = 120.0    # for a fresh process to import the set and its checks
+KEEPER_SIGNAL = 200  # the keeper exits with this plus the signal that ended the job (portable_job)
 
 
 def fork_usable() -> bool:
@@ -116,6 +117,8 @@ class PortableWorker(Worker):
             if not pending or busy >= parallel:
                 break
             msg = p.poll_ready()
+            if msg is None and time.monotonic() - p.born > READY_S:
+                msg = {"ready": False}  # never said it was ready: every wait has a deadline
             if msg is not None and not msg.get("ready"):
                 self._drop(p)
                 self._failed += 1
@@ -139,8 +142,11 @@ class PortableWorker(Worker):
         p.job = None
         if not done:
             self._drop(p)  # whatever the job left running in its group dies with it
-        msg = {"signal": -code if code is not None and code < 0 and not done else 0}
-        res = self._finish(job, msg, {job.id: (p.popen.pid, t0)}, time.monotonic())
+        if not done and code < 0 and job.id not in self._killed:  # the keeper itself was killed
+            res = self._collect(job, Fate.CRASHED, "the worker process was killed while this ran")
+        else:
+            sig = code - KEEPER_SIGNAL if not done and code >= KEEPER_SIGNAL else 0
+            res = self._finish(job, {"signal": sig}, {job.id: (p.popen.pid, t0)}, time.monotonic())
         self._killed.discard(job.id)
         return res
 
@@ -171,20 +177,22 @@ def _key(job: Job) -> tuple:
 
 
 class _Proc:
-    """One job process: started, warming (importing), ready, then bound to one side's jobs."""
+    """One job process: started, warming (importing), ready, then bound to one side's jobs. It runs
+    under a keeper (portable_job.keeper_main), so the process a job sees as its parent is not the
+    grader: a job that kills its parent ends its own run, as one that kills the zygote does."""
 
     def __init__(self, tmp: Path, hello: dict):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "Z2H"))}
         env.update(OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
         boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, "
-                f"{PKG_PARENT!r}); from grader.sandbox.portable_job import job_main; job_main()")
+                f"{PKG_PARENT!r}); from grader.sandbox.portable_job import keeper_main; keeper_main()")
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" \
             else {"start_new_session": True}
         self.popen = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, env=env, cwd=tmp, **group)
         self.key: tuple | None = None
         self.job: Job | None = None
-        self.t0 = 0.0
+        self.t0, self.born = 0.0, time.monotonic()
         self._msgs: queue.Queue = queue.Queue()
         self._ready: dict | None = None
         self._done: set[str] = set()

@@ -25,6 +25,17 @@ def _send(fd: int, obj: dict) -> None:
         data = data[os.write(fd, data):]
 
 
+def keeper_main() -> None:
+    """The job process's parent, in its process group: waits for it and exits with its status
+    (KEEPER_SIGNAL plus the signal, when a signal ended it). A job that kills its parent kills this."""
+    import subprocess
+    boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, "
+            f"{os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))!r}); "
+            f"from grader.sandbox.portable_job import job_main; job_main()")
+    code = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot]).wait()
+    os._exit(200 - code if code < 0 else code)
+
+
 def job_main() -> None:
     from grader.sandbox.zygote import PRELOAD, _load_checks
     os.environ.setdefault("OMP_NUM_THREADS", "1")
