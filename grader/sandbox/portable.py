@@ -65,6 +65,8 @@ class PortableWorker(Worker):
         self._procs.append(_Proc(self.tmp, self._hello))
 
     def _drop(self, p: _Proc) -> None:
+        if p.job is None and p.popen.poll() is None:
+            p.close_gently()  # idle: it ends its strays and exits; killed if it does not
         p.kill()
         self._procs.remove(p)
 
@@ -242,6 +244,12 @@ class _Proc:
             self.popen.stdin.flush()
         except (OSError, ValueError):
             pass  # the process is gone: its exit is noticed by the run loop
+
+    def close_gently(self, wait: float = 1.0) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.popen.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=wait)
 
     def kill(self) -> None:
         kill_tree(self.popen)

@@ -29,11 +29,46 @@ def keeper_main() -> None:
     """The job process's parent, in its process group: waits for it and exits with its status
     (KEEPER_SIGNAL plus the signal, when a signal ended it). A job that kills its parent kills this."""
     import subprocess
+    from grader.sandbox.zygote import _become_subreaper
+    _become_subreaper()  # Linux: orphans a job leaves (setsid'd grandchildren) come to us, to be ended
     boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, "
             f"{os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))!r}); "
             f"from grader.sandbox.portable_job import job_main; job_main()")
     code = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot]).wait()
+    end_strays((os.getpid(),))
     os._exit(200 - code if code < 0 else code)
+
+
+def end_strays(parents: tuple[int, ...]) -> None:
+    """Linux: kill what a job left running: children of `parents` (the job process and its keeper,
+    a subreaper that adopts orphans), until none is left. Elsewhere (no /proc): the process group only."""
+    if not os.path.isdir("/proc"):
+        return
+    for _ in range(20):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    state, ppid = f.read().rsplit(")", 1)[1].split()[:2]
+            except (OSError, ValueError, IndexError):
+                continue
+            if int(ppid) in parents and state != "Z":
+                found = True
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                except OSError:
+                    pass
+        while True:  # reap our own
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+        if not found:
+            return
+        time.sleep(0.005)
 
 
 def job_main() -> None:
@@ -77,6 +112,7 @@ def serve(registry: dict) -> None:
             os._exit(0)  # the state is unknown: no further job runs in this process
         if req["limits"].get("drop"):
             os._exit(0)
+        end_strays((os.getpid(), os.getppid()))
         _reset(saved, home, path, req)
         _send(saved[1], {"done": req["job"]})
 
