@@ -104,11 +104,17 @@ def find_leaks(sets, out: Path) -> list[tuple[Path, int, str]]:
 def _pyproject(course: Course) -> str:
     text = (ENGINE.parent / "pyproject.toml").read_text(encoding="utf-8") if (ENGINE.parent / "pyproject.toml").is_file() else ""
     deps = re.search(r"dependencies = \[(.*?)\]", text, re.S)
-    deps_text = deps.group(1) if deps else '\n    "rich>=13",\n    "numpy>=1.24",\n    "torch>=2.1,<2.14",\n    "nbformat>=5.9",\n'
+    deps_text = deps.group(1) if deps else '\n    "rich>=13",\n    "numpy>=1.24",\n    "torch>=2.1",\n    "nbformat>=5.9",\n'
     return ('[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
             f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = "{course.title}: exercises"\n'
             f'requires-python = ">=3.10"\ndependencies = [{deps_text}]\n\n'
-            '[project.scripts]\ngrade = "grader.cli:main"\n\n[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n')
+            '[project.scripts]\ngrade = "grader.cli:main"\n\n' + _packaging(text))
+
+
+def _packaging(text: str) -> str:
+    """The engine's packaging (the course as package data: `pip install BUNDLE`, then `grade init`)."""
+    m = re.search(r"^\[tool\.setuptools\]\n.*?(?=^\[tool\.pytest|\Z)", text, re.S | re.M)
+    return m.group(0) if m else '[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n'
 
 
 def _readme(course: Course, names: list[str]) -> str:
@@ -147,7 +153,7 @@ SETUP_SH = """#!/usr/bin/env bash
 set -euo pipefail
 apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null
 python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu "torch>=2.1,<2.14"
+/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu "torch>=2.1"
 /autograder/venv/bin/pip install -q /autograder/source
 """
 
