@@ -39,7 +39,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def split_globals(argv: list[str]) -> list[str]:
     """`grade --root X hint E` -> `grade hint E --root X`: global options before the verb move after it."""
-    out, moved, i = [], [], 0
+    moved, i = [], 0
     while i < len(argv):
         a = argv[i]
         if a in GLOBAL_VALUED and i + 1 < len(argv):
@@ -49,7 +49,7 @@ def split_globals(argv: list[str]) -> list[str]:
         if a in GLOBAL_FLAGS or a.split("=", 1)[0] in GLOBAL_VALUED:
             moved.append(a)
         else:
-            return out + argv[i:] + moved if a in VERBS else argv
+            return argv[i:] + moved if a in VERBS else argv
         i += 1
     return argv
 
@@ -68,7 +68,7 @@ def format_of(argv: list[str]) -> str:
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="grade", description="Auto-graded exercises for Neural Networks: Zero to Hero.",
-                                epilog="verbs: " + ", ".join(VERBS) + ". `grade VERB -h` for each.")
+                epilog="verbs: " + ", ".join(VERBS) + ". `grade VERB -h` for each.")
     p.add_argument("target", nargs="?", help="a set (micrograd) or one exercise (micrograd/value); none: the dashboard")
     p.add_argument("--notebook", metavar="PATH",
                    help="grade the exercise cells of a notebook (from `grade notebook SET`) instead of the .py files")
@@ -89,6 +89,7 @@ def _grading(p: argparse.ArgumentParser) -> None:
 def verb_parser(verb: str) -> argparse.ArgumentParser:
     p = _Parser(prog=f"grade {verb}")
     _common(p)
+    p.add_argument("--format", choices=["text", "json"], default=None, help="--format json is --json")
     if verb in ("hint", "reset"):
         p.add_argument("exercise", help="an exercise id, e.g. micrograd/value")
     if verb == "reset":
@@ -165,6 +166,7 @@ def _sandbox(args) -> None:
 
 def _verb(verb: str, args, console, fmt: str) -> int:
     """The other verbs. Their modules load only when used: `grade SET` never imports nbformat or watchfiles."""
+    args.json = args.json or args.format == "json"
     if args.json and verb not in JSON_VERBS:
         raise UsageError(f"grade {verb} does not print JSON (--json works with: grade SET, grade, "
                          f"{', '.join('grade ' + v for v in JSON_VERBS)})")
