@@ -36,6 +36,7 @@ try:
     import grader
 except ImportError:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", {package!r}], check=True)
+    import importlib; importlib.invalidate_caches()
 drive = os.environ.get("Z2H_DRIVE", "/content/drive/MyDrive")
 os.environ["Z2H_HOME"] = os.path.join(drive, "z2h") if os.path.isdir(drive) else os.path.expanduser("~/z2h")
 from grader import check, hint, reset, warm, workspace
