@@ -65,8 +65,8 @@ class PortableWorker(Worker):
         self._procs.append(_Proc(self.tmp, self._hello))
 
     def _drop(self, p: _Proc) -> None:
-        if p.job is None and p.popen.poll() is None:
-            p.close_gently()  # idle: it ends its strays and exits; killed if it does not
+        if p.key is not None and p.job is None and p.popen.poll() is None:
+            p.close_gently()  # ran jobs, now idle: it ends their strays and exits; killed if it does not
         p.kill()
         self._procs.remove(p)
 
@@ -180,7 +180,7 @@ def _key(job: Job) -> tuple:
 
 class _Proc:
     """One job process: started, warming (importing), ready, then bound to one side's jobs. It runs
-    under a keeper (portable_job.keeper_main), so the process a job sees as its parent is not the
+    under a keeper (portable_job.keeper_main; -S: it needs no site-packages, and starts fast), so the process a job sees as its parent is not the
     grader: a job that kills its parent ends its own run, as one that kills the zygote does."""
 
     def __init__(self, tmp: Path, hello: dict):
@@ -190,7 +190,7 @@ class _Proc:
                 f"{PKG_PARENT!r}); from grader.sandbox.portable_job import keeper_main; keeper_main()")
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" \
             else {"start_new_session": True}
-        self.popen = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot], stdin=subprocess.PIPE,
+        self.popen = subprocess.Popen([sys.executable, "-S", "-s", "-B", "-c", boot], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, env=env, cwd=tmp, **group)
         self.key: tuple | None = None
         self.job: Job | None = None

@@ -29,11 +29,14 @@ def keeper_main() -> None:
     """The job process's parent, in its process group: waits for it and exits with its status
     (KEEPER_SIGNAL plus the signal, when a signal ended it). A job that kills its parent kills this."""
     import subprocess
-    from grader.sandbox.zygote import _become_subreaper
-    _become_subreaper()  # Linux: orphans a job leaves (setsid'd grandchildren) come to us, to be ended
+    try:  # Linux: orphans a job leaves (setsid'd grandchildren) come to us, to be ended
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError, ImportError):
+        pass
     boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, "
             f"{os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))!r}); "
-            f"from grader.sandbox.portable_job import job_main; job_main()")
+            f"from grader.sandbox.portable_job import job_main; job_main(keeper={os.getpid()})")
     code = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot]).wait()
     end_strays((os.getpid(),))
     os._exit(200 - code if code < 0 else code)
@@ -71,7 +74,7 @@ def end_strays(parents: tuple[int, ...]) -> None:
         time.sleep(0.005)
 
 
-def job_main() -> None:
+def job_main(keeper: int | None = None) -> None:
     from grader.sandbox.zygote import PRELOAD, _load_checks
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     hello = json.loads(sys.stdin.buffer.readline())
@@ -92,10 +95,12 @@ def job_main() -> None:
         _send(1, {"ready": False, "error": traceback.format_exc(limit=-3)})
         os._exit(0)
     _send(1, {"ready": True, "checks": [c.meta() for c in registry]})
-    serve({(c.exercise, c.name): c for c in registry})
+    serve({(c.exercise, c.name): c for c in registry}, keeper)
 
 
-def serve(registry: dict) -> None:
+def serve(registry: dict, keeper: int | None = None) -> None:
+    """keeper: the pid of our keeper (which adopts a job's orphans); only its children and ours are
+    ever ended, and only while it is still our parent: if it died, this process ends too."""
     from grader.sandbox import child
     saved = {fd: os.dup(fd) for fd in (0, 1, 2)}
     jobs = _read_jobs(saved[0])
@@ -112,7 +117,9 @@ def serve(registry: dict) -> None:
             os._exit(0)  # the state is unknown: no further job runs in this process
         if req["limits"].get("drop"):
             os._exit(0)
-        end_strays((os.getpid(), os.getppid()))
+        if keeper is not None and os.getppid() != keeper:
+            os._exit(0)  # the keeper was killed: never end another process's children
+        end_strays((os.getpid(), keeper) if keeper is not None else (os.getpid(),))
         _reset(saved, home, path, req)
         _send(saved[1], {"done": req["job"]})
 
