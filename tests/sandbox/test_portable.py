@@ -149,3 +149,28 @@ def test_real_sets_under_simulated_windows(tmp_path, set_name, dataset):
         assert win.returncode == fork.returncode, state
         if state == "wrong":
             assert any(v[3] for v in verdicts(win).values())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs prctl (Linux)")
+def test_a_job_that_kills_its_keeper_ends_nothing_else(toy):
+    """The job's keeper is killed; the orphaned job process is adopted by a subreaper (here the
+    harness). Whatever else that subreaper has running must survive the job's clean-up."""
+    solve(toy)
+    counter = toy / "exercises" / "toy" / "counter.py"
+    counter.write_text("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + counter.read_text())
+    harness = (
+        "import ctypes, os, subprocess, sys, time\n"
+        "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\n"
+        "sentinel = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], "
+        "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "os.environ['Z2H_SANDBOX'] = 'portable'\n"
+        "from pathlib import Path\nfrom grader.course.manifest import load_course\nfrom grader.grading import engine\n"
+        "res = engine.grade_set(load_course(Path(sys.argv[1])).set('toy'), opts=engine.Options())\n"
+        "time.sleep(1.0)\n"
+        "print('ALIVE' if sentinel.poll() is None else 'DEAD', [str(r.status) for r in res.exercises])\n"
+        "sentinel.kill()\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", harness, str(toy)], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.stdout.startswith("ALIVE"), out.stdout + out.stderr
+    assert "error" in out.stdout
