@@ -1,5 +1,5 @@
 """A simulated Windows, for tests: on PYTHONPATH, this makes the POSIX-only modules unimportable and
-removes fork, setsid, SIGALRM and setitimer, as on Windows. The grader must run on what is left."""
+removes fork, setsid, SIGALRM, setitimer and the open flags O_NOFOLLOW and O_NONBLOCK, as on Windows. The grader must run on what is left."""
 import os
 import signal
 import sys
@@ -17,7 +17,7 @@ class _NotHere:
 sys.meta_path.insert(0, _NotHere())
 for _m in _GONE:
     sys.modules.pop(_m, None)
-for _n in ("fork", "setsid", "forkpty"):
+for _n in ("fork", "setsid", "forkpty", "O_NOFOLLOW", "O_NONBLOCK"):
     if hasattr(os, _n):
         delattr(os, _n)
 for _n in ("SIGALRM", "setitimer", "ITIMER_REAL"):
