@@ -46,3 +46,10 @@ def toy(tmp_path):
     root = tmp_path / "course"
     shutil.copytree(TOY, root, ignore=shutil.ignore_patterns(".z2h", "__pycache__"))
     return root
+
+
+@pytest.fixture(autouse=True)
+def _no_workspace_of_the_user(tmp_path_factory, monkeypatch):
+    """Tests never see (or write) the user's last `grade init` or $Z2H_HOME."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("Z2H_HOME", raising=False)

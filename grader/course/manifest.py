@@ -1,6 +1,7 @@
 """Manifests -> dataclasses: course.toml and each set's set.toml, validated with file:line."""
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -116,18 +117,37 @@ class Course:
 
 
 def course_root(root: str | None) -> Path:
-    """The course: `--root` when given, else found by walking up from the current folder."""
+    """The course: `--root` when given, else found from the current folder upward, then $Z2H_HOME,
+    then the workspace of the last `grade init`."""
     return Path(root).resolve() if root else find_root()
 
 
 def find_root(start: Path | None = None) -> Path:
-    """Walk up from `start` to the first folder holding exercises/course.toml."""
+    """Walk up from `start` to the first folder holding exercises/course.toml; else the workspace
+    named by $Z2H_HOME, else the one the last `grade init` made."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "exercises" / "course.toml").is_file():
             return folder
+    for cand in (os.environ.get("Z2H_HOME"), last_init()):
+        if cand and (Path(cand) / "exercises" / "course.toml").is_file():
+            return Path(cand).resolve()
     raise ContentError(here, "no course here: no exercises/course.toml in this folder or any parent "
-                       "(cd into the course, or pass --root PATH)")
+                       "(run `grade init` to make a workspace, cd into one, set Z2H_HOME, or pass --root PATH)")
+
+
+def last_init_file() -> Path:
+    """Where `grade init` records the workspace it made (one path, one line)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.environ.get("APPDATA") or str(Path.home() / ".config")
+    return Path(base) / "z2h" / "workspace"
+
+
+def last_init() -> str | None:
+    try:
+        text = last_init_file().read_text(encoding="utf-8", errors="replace")[:4096].strip()
+    except OSError:
+        return None
+    return text or None
 
 
 def _read_toml(path: Path) -> tuple[dict, str]:

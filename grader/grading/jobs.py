@@ -80,9 +80,12 @@ def _sysconfigdata() -> list[str]:
 
 
 def start_worker(s: ExerciseSet) -> Worker:
-    """One warm worker for a set: its `requires` and its checks imported once, then a fork per job."""
+    """One warm worker for a set: its `requires` and its checks imported once, then a fork per job
+    (or, where fork is missing or unsafe, a fresh process per job: sandbox.portable)."""
+    from grader.sandbox import portable
     lazy = list(TORCH_LAZY_STDLIB) + _sysconfigdata() if "torch" in s.requires else []
-    return Worker(list(s.requires) + lazy, s.check_files())
+    kind = portable.PortableWorker if portable.wanted() else Worker
+    return kind(list(s.requires) + lazy, s.check_files())
 
 
 def check_metas(worker: Worker) -> list[CheckMeta]:

@@ -98,10 +98,18 @@ def runtime_dependencies() -> list[str]:
 
 def _pyproject(course: Course) -> str:
     deps = "".join(f"\n    {json.dumps(r)}," for r in runtime_dependencies())
+    engine = ENGINE.parent / "pyproject.toml"
+    text = engine.read_text(encoding="utf-8") if engine.is_file() else ""
     return ('[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
             f'[project]\nname = "z2h-grader"\nversion = "0.1.0"\ndescription = {json.dumps(course.title + ": exercises")}\n'
             f'requires-python = ">=3.10"\ndependencies = [{deps}\n]\n\n'
-            '[project.scripts]\ngrade = "grader.cli:main"\n\n[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n')
+            '[project.scripts]\ngrade = "grader.cli:main"\n\n' + _packaging(text))
+
+
+def _packaging(text: str) -> str:
+    """The engine's packaging (the course as package data: `pip install BUNDLE`, then `grade init`)."""
+    m = re.search(r"^\[tool\.setuptools\]\n.*?(?=^\[tool\.pytest|\Z)", text, re.S | re.M)
+    return m.group(0) if m else '[tool.setuptools.packages.find]\ninclude = ["grader", "grader.*"]\n'
 
 
 def _readme(course: Course, names: list[str]) -> str:

@@ -69,15 +69,23 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n - 3].rstrip() + "..."
 
 
+def print_json(doc: dict) -> None:
+    """A machine document on stdout, as is (no console markup, no wrapping): docs/JSON.md."""
+    print(json.dumps(doc, indent=1))
+
+
 def render_error(console: Console, message: str, fmt: str = "text") -> None:
     """An error, in the format asked for: a machine format gets its own format, never loose text."""
     if fmt == "json":
-        print(json.dumps({"error": message}, indent=1))
+        print_json({"schema": "z2h-error/1", "error": message})
     elif fmt == "gradescope":
         print(json.dumps({"score": 0, "output": f"The submission could not be graded: {message}", "tests": []},
                          indent=1))
     else:
         console.print(Text(f"error: {message}", style="bold red"))
+
+
+NOTEBOOK_WIDTH = 76   # columns: fits JupyterLab with the file browser open, and Colab's default pane
 
 
 def notebook_console() -> Console:
@@ -88,5 +96,5 @@ def notebook_console() -> Console:
     except ImportError:
         jupyter = False
     if jupyter:
-        return Console(force_jupyter=True, width=100, highlight=False, emoji=False, soft_wrap=False)
+        return Console(force_jupyter=True, width=NOTEBOOK_WIDTH, highlight=False, emoji=False, soft_wrap=False)
     return make_console()

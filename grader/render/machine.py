@@ -54,7 +54,7 @@ def as_json(result) -> dict:
         if c.goal_value is not None:
             d["value"] = finite(c.goal_value)
         return d
-    return {"set": result.set.name, "points": result.points, "max_points": result.set.points,
+    return {"schema": "z2h-grade/1", "set": result.set.name, "points": result.points, "max_points": result.set.points,
             "seed": result.seed, "seconds": finite(round(result.seconds, 3)), "all_passed": result.all_passed,
             "exercises": [{"id": r.exercise.id, "status": r.status, "points": r.points, "max_points": r.max_points,
                            "file": r.file, "detail": r.detail, "mistake": r.mistake and {"id": r.mistake.id, "why": r.mistake.why},

@@ -38,7 +38,7 @@ def render_notebook_check(console: Console, exercises: list, warning: str | None
         parts.append(verdict_line(r))
         again = f'Fix the cell, run it, then run check("{r.exercise.id}") again.'
         if r.status in FIRST_FAILING:
-            parts.append(exercise_panel(r, every=True, next_step=again))
+            parts.append(exercise_panel(r, every=True, next_step=again, more_hints=f'more: hint("{r.exercise.id}")'))
         elif r.status == Status.NOT_STARTED:
             t = Text("  Replace each `raise NotImplementedError` in the cell with your code, run it, then check again.")
             if r.exercise.hints:

@@ -27,7 +27,7 @@ def _read_file(path: Path, limit: int, start: int = 0) -> bytes | None:
     """Up to `limit` bytes of a plain file the job left in its folder, or None. The job owns that
     folder: never follow a link it planted (to the fixtures, say), never block on a FIFO."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
     try:

@@ -126,7 +126,7 @@ def dashboard(course: Course, console, as_json: bool = False) -> int:
                      "max": s.points, "passed": sum(passed), "total": len(s.exercises),
                      "next": f"{nxt.id}: {nxt.title}" if nxt else None})
     if as_json:
-        console.print_json(json.dumps({"course": course.title, "sets": rows}))
+        console_r.print_json({"schema": "z2h-dashboard/1", "course": course.title, "sets": rows})
     else:
         screens.render_dashboard(console, course, rows, warning)
     return EXIT_USAGE if any(r.get("error") for r in rows) else EXIT_OK

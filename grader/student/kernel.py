@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import os
 import shutil
 import sys
 import tempfile
@@ -20,7 +21,7 @@ from grader.grading.oracle import Oracle
 from grader.grading.results import relabel
 from grader.render import console as console_r
 from grader.render import notebook as nb_screens
-from grader.sources.cells import marker_of, strip_magics, write_modules
+from grader.sources.cells import MARKER, marker_of, strip_magics, write_modules
 from grader.student import progress
 
 _WORKERS: dict = {}      # (course root, set) -> (Worker, Oracle seed-0 cache) kept warm between checks
@@ -116,11 +117,66 @@ def _session(course, s):
     """A warm worker and a reference cache per set, kept for the kernel's life."""
     key = (str(course.root), s.name)
     w = _WORKERS.get(key)
-    if w is None or w[0].proc.poll() is not None:
+    if w is None or not _alive(w[0]):
         worker = start_worker(s)
         atexit.register(worker.close)
         w = _WORKERS[key] = (worker, {})
     return w
+
+
+def _alive(worker) -> bool:
+    """A fork worker lives while its zygote does; a portable one starts a process per job."""
+    proc = getattr(worker, "proc", None)
+    return proc is None or proc.poll() is None
+
+
+def warm(set_name: str, root: str | None = None) -> None:
+    """Start the set's worker now (the notebook's first cell does), so the first check() finds it warm."""
+    try:
+        course = load_course(course_root(root))
+        _session(course, course.set(set_name))
+    except (ContentError, KeyError, OSError):
+        pass  # check() says what is wrong, when it is called
+
+
+def workspace(home: str | None = None) -> str:
+    """The workspace `check` grades against: `home` (or $Z2H_HOME, or ~/z2h), made from the course
+    shipped with the package when it is not there yet (Colab's first cell calls this)."""
+    from grader.student.doctor import make_workspace
+    path = Path(home or os.environ.get("Z2H_HOME") or "~/z2h").expanduser().resolve()
+    if not (path / "exercises" / "course.toml").is_file():
+        make_workspace(path)
+    os.environ["Z2H_HOME"] = str(path)
+    return str(path)
+
+
+def hint(target: str, root: str | None = None) -> None:
+    """The next hint for an exercise, as `grade hint` shows it (and counts it)."""
+    from grader.student import verbs
+    console = console_r.notebook_console()
+    try:
+        verbs.hint(load_course(course_root(root)), target, console)
+    except (ContentError, KeyError) as e:
+        console_r.render_error(console, str(e.args[0]) if isinstance(e, KeyError) else str(e))
+
+
+def reset(target: str, root: str | None = None) -> None:
+    """A fresh stub for an exercise: in a notebook, a new cell under this one (your cell stays as it
+    is); elsewhere, as `grade reset` (the file restored, the old one kept as .bak)."""
+    from grader.course import stubs
+    from grader.student import verbs
+    console = console_r.notebook_console()
+    try:
+        course = load_course(course_root(root))
+        s, ex = resolve(course, target)
+        shell = _shell()
+        if shell is None or ex is None:
+            verbs.reset(course, target, console, yes=False)
+            return
+        shell.set_next_input(f"{MARKER}{ex.id}\n{stubs.pristine(s, ex).rstrip()}\n", replace=False)
+        console.print(f"A fresh {ex.id} cell is below: run it, then check(\"{ex.id}\").")
+    except (ContentError, KeyError) as e:
+        console_r.render_error(console, str(e.args[0]) if isinstance(e, KeyError) else str(e))
 
 
 def check(target: str, root: str | None = None, seed: int = 0):

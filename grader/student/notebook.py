@@ -27,10 +27,32 @@ def _stub_text(s: ExerciseSet, ex) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else stubs.pristine(s, ex)
 
 
-def build(s: ExerciseSet) -> nbformat.NotebookNode:
-    """The set as a notebook: brief, then per exercise a heading, the stub cell and its check cell."""
+PACKAGE = "z2h-grader"   # what a Colab notebook installs, unless publish or --package names another address
+
+COLAB_SETUP = """# z2h setup (run me first): installs the grader, and keeps your work and progress on Google Drive
+# when Drive is mounted (Files > Mount Drive), so they survive the VM; else in ~/z2h.
+import os, subprocess, sys
+try:
+    import grader
+except ImportError:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", {package!r}], check=True)
+    import importlib; importlib.invalidate_caches()
+drive = os.environ.get("Z2H_DRIVE", "/content/drive/MyDrive")
+os.environ["Z2H_HOME"] = os.path.join(drive, "z2h") if os.path.isdir(drive) else os.path.expanduser("~/z2h")
+from grader import check, hint, reset, warm, workspace
+print("workspace:", workspace(os.environ["Z2H_HOME"]))
+warm({set_name!r})"""
+
+
+def build(s: ExerciseSet, colab: bool = False, package: str | None = None) -> nbformat.NotebookNode:
+    """The set as a notebook: brief, then per exercise a heading, the stub cell and its check cell.
+    colab: a first cell that installs the grader and makes (or reuses) a workspace on Drive."""
     v4 = nbformat.v4
     nb = v4.new_notebook()
+    if colab:
+        first = v4.new_code_cell(COLAB_SETUP.format(package=package or PACKAGE, set_name=s.name))
+        first.metadata["z2h"] = {"setup": True, "colab": True}
+        nb.cells.append(first)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["z2h"] = {"set": s.name, "format": 1}
@@ -46,7 +68,8 @@ def build(s: ExerciseSet) -> nbformat.NotebookNode:
         "cell is. Run the cells top to bottom: later cells import earlier ones by name "
         "(`from value import Value`) and get the version you ran here.\n\n"
         f"From a terminal, `grade {s.name} --notebook {s.name}.ipynb` grades the saved notebook file."))
-    setup = v4.new_code_cell("from grader import check  # run me first: later cells can then import earlier ones by name")
+    setup = v4.new_code_cell("from grader import check, hint, reset, warm  # run me first: later cells can then "
+                             f"import earlier ones by name\nwarm({s.name!r})  # starts the grader's worker now")
     setup.metadata["z2h"] = {"setup": True}
     nb.cells.append(setup)
     for ex in s.exercises:
@@ -63,7 +86,8 @@ def build(s: ExerciseSet) -> nbformat.NotebookNode:
     return nb
 
 
-def export(s: ExerciseSet, out: Path | None = None, force: bool = False) -> Path:
+def export(s: ExerciseSet, out: Path | None = None, force: bool = False, colab: bool = False,
+           package: str | None = None) -> Path:
     """Write the set's notebook; never over an existing file unless `force`."""
     path = Path(out) if out else default_path(s)
     if path.is_dir():
@@ -73,19 +97,20 @@ def export(s: ExerciseSet, out: Path | None = None, force: bool = False) -> Path
                               f"or --out OTHER.ipynb")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    nbformat.write(build(s), str(tmp))
+    nbformat.write(build(s, colab, package), str(tmp))
     tmp.replace(path)
     return path
 
 
-def export_cli(course, set_name: str, out: str | None, force: bool, console) -> int:
-    """`grade notebook SET [--out PATH] [--force]`."""
+def export_cli(course, set_name: str, out: str | None, force: bool, console, colab: bool = False,
+               package: str | None = None) -> int:
+    """`grade notebook SET [--out PATH] [--force] [--colab [--package ADDRESS]]`."""
     s, ex = resolve(course, set_name)
     if ex is not None:
         console_r.render_error(console, f"a notebook holds a whole set: grade notebook {s.name}")
         return EXIT_USAGE
     try:
-        path = export(s, Path(out) if out else None, force)
+        path = export(s, Path(out) if out else None, force, colab, package)
     except FileExistsError as e:
         console_r.render_error(console, str(e))
         return EXIT_FAIL

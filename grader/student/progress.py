@@ -6,7 +6,6 @@ Nothing earned is ever lost: `best` points only go up, a killed run leaves the o
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -42,13 +41,37 @@ def locked(root: Path):
     lock = d / "lock"
     if lock.is_symlink() or (lock.exists() and not lock.is_file()):
         _set_aside(lock)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(lock, flags, 0o644)
     with open(fd, "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        unlock = _lock(f)
         try:
             yield
         finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            unlock()
+
+
+def _lock(f):
+    """An exclusive lock on an open file: flock (POSIX), msvcrt.locking (Windows), else none. Returns
+    the unlock. Imported here: no module of grader imports a POSIX-only module at import time."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if fcntl is not None:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        return lambda: fcntl.flock(f, fcntl.LOCK_UN)
+    try:
+        import msvcrt
+    except ImportError:
+        return lambda: None
+    f.seek(0)
+    msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then OSError
+
+    def unlock():
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+    return unlock
 
 
 _KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")

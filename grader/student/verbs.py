@@ -10,17 +10,23 @@ from grader.render import screens
 from grader.student import progress
 
 
-def hint(course: Course, target: str | None, console) -> int:
+def hint(course: Course, target: str | None, console, fmt: str = "text") -> int:
     """One more hint: for the named exercise (or set), else the one you are on; hints for the checks
-    that failed in your last run come first."""
+    that failed in your last run come first. As JSON: the hints shown so far, nothing used up."""
     state, _ = progress.load(course.root)
     ex = current_exercise(course, state, target)
     if ex is None:
         console_r.render_error(console, "every exercise passes: no hint needed" if target is None else
-                               f"every exercise of {target} passes: name one, e.g. grade hint {target}/...")
+                               f"every exercise of {target} passes: name one, e.g. grade hint {target}/...", fmt)
         return EXIT_USAGE
     failing = state["exercises"].get(ex.id, {}).get("failing", [])
-    screens.render_hint(console, ex, progress.next_hint(course.root, ex.id), ex.hint_order(failing))
+    order = ex.hint_order(failing)
+    if fmt == "json":
+        seen = min(int(state["exercises"].get(ex.id, {}).get("hints", 0)), len(ex.hints))
+        console_r.print_json({"schema": "z2h-hint/1", "exercise": ex.id, "shown": seen,
+                              "total": len(ex.hints), "hints": [ex.hints[i] for i in order[:seen]]})
+        return EXIT_OK
+    screens.render_hint(console, ex, progress.next_hint(course.root, ex.id), order)
     return EXIT_OK
 
 
@@ -60,11 +66,11 @@ def reset(course: Course, target: str, console, yes: bool, ask=input) -> int:
     return EXIT_OK
 
 
-def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
+def datasets(course: Course, console, fetch: list[str] | None = None, fmt: str = "text") -> int:
     known = {d.name: d for d in data.registry(course.root)}
     for name in fetch or []:
         if name not in known:
-            console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}")
+            console_r.render_error(console, f"unknown dataset {name!r}; known: {', '.join(known)}", fmt)
             return EXIT_USAGE
         if data.find(name, course.root):
             console.print(f"{name} is already here: {data.find(name, course.root)}")
@@ -72,12 +78,17 @@ def datasets(course: Course, console, fetch: list[str] | None = None) -> int:
         try:
             console.print(f"Fetched {name} -> {data.fetch(known[name], course.root)}")
         except OSError as e:
-            console_r.render_error(console, str(e))
+            console_r.render_error(console, str(e), fmt)
             return EXIT_FAIL
     rows = []
     for d in known.values():
         where = data.find(d.name, course.root)
         state = "missing" if where is None else ("ok" if data.sha256(where) == d.sha256 else "present, sha256 differs")
         rows.append((d.name, state, str(where or ""), d.used_by))
-    screens.render_datasets(console, rows, [str(p) for p in data.data_dirs(course.root)])
+    path = [str(p) for p in data.data_dirs(course.root)]
+    if fmt == "json":
+        console_r.print_json({"schema": "z2h-data/1", "path": path, "datasets": [
+            {"name": n, "state": st, "where": w, "used_by": u} for n, st, w, u in rows]})
+    else:
+        screens.render_datasets(console, rows, path)
     return EXIT_OK if all(r[1] == "ok" for r in rows) else EXIT_FAIL
