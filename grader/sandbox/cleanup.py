@@ -16,7 +16,7 @@ import signal
 import stat
 import time
 
-_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)   # Windows has neither
 
 
 def remove_tree(path) -> bool:

@@ -83,7 +83,7 @@ def _rank(parts: tuple[str, ...], set_name: str) -> tuple:
     return (set_name not in parts, len(parts))
 
 
-_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)   # Windows has neither
 MAX_DEPTH, MAX_ENTRIES = 16, 20_000   # how far intake looks into a submission folder
 
 

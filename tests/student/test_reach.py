@@ -70,7 +70,7 @@ def test_hint_json_uses_up_no_hint(toy, capsys):
 
 
 @pytest.mark.parametrize("argv", [["--json", "--bogus"], ["toy", "--json", "--seed", "x"], ["--json", "nope"],
-                                  ["hint", "--json"], ["--format", "gradescope", "--nope"]])
+                                  ["hint", "nope/x", "--json"], ["--format", "gradescope", "--nope"]])
 def test_errors_in_the_format_asked_for(toy, capsys, argv):
     assert main([*argv, "--root", str(toy)]) == 2
     doc = out_json(capsys)
