@@ -157,7 +157,7 @@ class PortableWorker(Worker):
         out.mkdir(exist_ok=True)
         limits = dict(job.limits, drop=job.isolate)
         if job.isolate and hasattr(os, "geteuid") and os.geteuid() == 0:
-            limits["uid"] = self._next_uid()
+            limits["uid"] = self._lease_uid(job.id)   # leased across graders (sandbox.uids), freed in _collect
         req = {"job": job.id, "out": str(out), "exercise": job.exercise, "module": job.module,
                "module_path": job.module_path, "search_path": job.search_path, "overrides": job.overrides,
                "checks": job.checks, "seed": job.seed, "data_dirs": job.data_dirs,
