@@ -2,51 +2,20 @@
 mistakes, hostile submissions. Each test grades a submission through the CLI, as a student would."""
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import failing_checks as failing
+from tests.helpers import grade_solved_set
+from tests.helpers import mistake_id as mistake
 
 REPO = Path(__file__).resolve().parents[2]
 SET = "micrograd"
 
 
 def grade(tmp_path: Path, exercise: str, edits=(), source: str | None = None, seed: int | None = None) -> dict:
-    """Grade SET/exercise in a copy of the course where every stub of SET is the reference, and
-    `exercise` is the reference with `edits` applied (or `source`). Returns the exercise's JSON."""
-    root = tmp_path / "course"
-    shutil.copytree(REPO / "exercises", root / "exercises")
-    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")
-    for f in (REPO / "solutions" / SET).glob("*.py"):
-        shutil.copy(f, root / "exercises" / SET / f.name)
-    path = root / "exercises" / SET / f"{exercise}.py"
-    text = source if source is not None else path.read_text()
-    for find, repl in edits:
-        assert text.count(find) == 1, find
-        text = text.replace(find, repl)
-    path.write_text(text)
-    cmd = [sys.executable, "-m", "grader.cli", f"{SET}/{exercise}", "--root", str(root), "--json", "--skip-milestones"]
-    if seed is not None:
-        cmd += ["--seed", str(seed)]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
-    assert out.stdout, out.stderr
-    return json.loads(out.stdout)["exercises"][0]
-
-
-def failing(result: dict) -> set[str]:
-    return {c["name"] for c in result["checks"] if c["status"] != "pass"}
-
-
-def mistake(result: dict) -> str | None:
-    return (result.get("mistake") or {}).get("id")
-
-
-import re  # noqa: E402
+    return grade_solved_set(tmp_path, SET, exercise, edits, source, seed)
 
 
 def test_exp_built_without_children_is_caught(tmp_path):
