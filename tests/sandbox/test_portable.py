@@ -173,4 +173,8 @@ def test_a_job_that_kills_its_keeper_ends_nothing_else(toy):
     out = subprocess.run([sys.executable, "-c", harness, str(toy)], capture_output=True, text=True, env=env,
                          timeout=120)
     assert out.stdout.startswith("ALIVE"), out.stdout + out.stderr
-    assert "error" in out.stdout
+    # The verdict itself is a race the job sets up: SIGKILL is delivered when the keeper is next
+    # scheduled, and a quick job may finish (its values complete and judged) before that. Either
+    # way every exercise gets a verdict and no traceback reaches the grader.
+    statuses = out.stdout.split(" ", 1)[1]
+    assert "'error'" in statuses or statuses.count("'passed'") == 2, out.stdout + out.stderr
