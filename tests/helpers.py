@@ -55,3 +55,46 @@ def failing_checks(result: dict) -> set[str]:
 
 def mistake_id(result: dict) -> str | None:
     return (result.get("mistake") or {}).get("id")
+
+
+def reference_source(set_name: str, name: str) -> str:
+    return (REPO / "solutions" / set_name / f"{name}.py").read_text(encoding="utf-8")
+
+
+def edited_source(set_name: str, name: str, *edits: tuple[str, str]) -> str:
+    """The reference `name` of `set_name` with each (old, new) applied; each old occurs exactly once."""
+    text = reference_source(set_name, name)
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def course_copy(tmp_path: Path, set_name: str, solved: bool = True, **files: str) -> Path:
+    """A copy of the course; with `solved`, the stubs of `set_name` replaced by the references; then
+    `files` (name -> source) on top."""
+    root = tmp_path / "course"
+    shutil.copytree(REPO / "exercises", root / "exercises")
+    shutil.copytree(REPO / "solutions", root / "solutions")
+    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")
+    if solved:
+        for ref in (REPO / "solutions" / set_name).glob("*.py"):
+            shutil.copy(ref, root / "exercises" / set_name / ref.name)
+    for name, text in files.items():
+        (root / "exercises" / set_name / f"{name}.py").write_text(text, encoding="utf-8")
+    return root
+
+
+def grade_json(root: Path, target: str) -> list[dict]:
+    """`grade TARGET --json --skip-milestones` in the course at root, through the installed CLI: the exercises."""
+    exe = Path(sys.executable).parent / "grade"
+    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "grader.cli"]
+    out = subprocess.run(cmd + [target, "--root", str(root), "--json", "--skip-milestones"],
+                         capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"), timeout=300)
+    assert out.stdout, out.stderr
+    return json.loads(out.stdout)["exercises"]
+
+
+def passed(result: dict) -> bool:
+    """Every check ran and passed (milestones are skipped here)."""
+    return result["status"] == "passed" and all(c["status"] == "pass" for c in result["checks"] if not c["milestone"])

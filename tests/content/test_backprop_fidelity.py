@@ -4,33 +4,15 @@ Lecture notebook: nn-zero-to-hero/lectures/makemore/makemore_part4_backprop.ipyn
 compares each manual gradient with autograd's through cmp(): exact (bit for bit), approximate
 (torch.allclose) and maxdiff. Every number below was verified by running the references.
 """
-import functools
-import random
 
 import pytest
+
+from tests.content.lecture import names_splits
 
 pytestmark = pytest.mark.slow   # runs real sets or the red team
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
-
-
-@functools.lru_cache(maxsize=None)
-def train_split(path, block_size=3):
-    words = open(path, encoding="utf-8").read().splitlines()
-    chars = sorted(set("".join(words)))
-    stoi = {s: i + 1 for i, s in enumerate(chars)}
-    stoi["."] = 0
-    random.seed(42)
-    random.shuffle(words)
-    X, Y = [], []
-    for w in words[:int(0.8 * len(words))]:
-        context = [0] * block_size
-        for ch in w + ".":
-            X.append(context)
-            Y.append(stoi[ch])
-            context = context[1:] + [stoi[ch]]
-    return torch.tensor(X), torch.tensor(Y)
 
 
 def cmp(dt, t):
@@ -58,7 +40,7 @@ def lecture_network(n_hidden=64, n_embd=10, block_size=3, vocab_size=27):
 @pytest.fixture
 def batch(dataset):
     """The lecture's forward pass, chunked, with every intermediate's .grad kept."""
-    Xtr, Ytr = train_split(str(dataset("names.txt")))
+    _, (Xtr, Ytr), _, _ = names_splits(str(dataset("names.txt")), 3)
     g, parameters = lecture_network()
     C, W1, b1, W2, b2, bngain, bnbias = parameters
     n = 32
@@ -155,7 +137,7 @@ def test_every_step_is_bit_exact(dataset, reference):
     # exercise 1 prints "exact: True | approximate: True | maxdiff: 0.0" for all 26 cmp() lines, from
     # "logprobs" to "C": the steps reference, fed the lecture's batch, is bit for bit autograd down to
     # b2; from hpreact on, the torch we test with rounds tanh's backward otherwise (maxdiff ~1e-9)
-    Xtr, Ytr = train_split(str(dataset("names.txt")))
+    _, (Xtr, Ytr), _, _ = names_splits(str(dataset("names.txt")), 3)
     g, parameters = lecture_network()
     C, W1, b1, W2, b2, bngain, bnbias = parameters
     n = 32

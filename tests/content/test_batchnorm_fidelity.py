@@ -3,10 +3,10 @@
 Lecture notebook: nn-zero-to-hero/lectures/makemore/makemore_part3_bn.ipynb. Every number
 below was verified by running the reference on names.txt.
 """
-import functools
-import random
 
 import pytest
+
+from tests.content.lecture import names_splits
 
 pytestmark = pytest.mark.slow   # runs real sets or the red team
 
@@ -14,32 +14,9 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 
-@functools.lru_cache(maxsize=None)
-def splits(path, block_size=3):
-    words = open(path, encoding="utf-8").read().splitlines()
-    chars = sorted(set("".join(words)))
-    stoi = {s: i + 1 for i, s in enumerate(chars)}
-    stoi["."] = 0
-
-    def build(ws):
-        X, Y = [], []
-        for w in ws:
-            context = [0] * block_size
-            for ch in w + ".":
-                X.append(context)
-                Y.append(stoi[ch])
-                context = context[1:] + [stoi[ch]]
-        return torch.tensor(X), torch.tensor(Y)
-
-    random.seed(42)
-    random.shuffle(words)
-    n1, n2 = int(0.8 * len(words)), int(0.9 * len(words))
-    return build(words[:n1]), build(words[n1:n2]), build(words[n2:])
-
-
 @pytest.fixture
 def data(dataset):
-    return splits(str(dataset("names.txt")))
+    return names_splits(str(dataset("names.txt")), 3)[1:]
 
 
 def test_dataset_sizes(data):

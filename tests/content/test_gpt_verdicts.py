@@ -3,60 +3,31 @@
 Each test grades a submission through the CLI: a temporary copy of the course whose gpt stubs are the
 references, with one file replaced by the variant under test.
 """
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests import helpers
+from tests.helpers import passed
+
+REPO = helpers.REPO
 SET = "gpt"
 
 
-def grade_cli() -> list[str]:
-    exe = Path(sys.executable).parent / "grade"
-    return [str(exe)] if exe.is_file() else [sys.executable, "-m", "grader.cli"]
-
-
 def course_copy(tmp_path: Path, **files: str) -> Path:
-    """A copy of the course: stubs replaced by the references, then `files` (name -> source) on top."""
-    root = tmp_path / "course"
-    shutil.copytree(REPO / "exercises", root / "exercises")
-    shutil.copytree(REPO / "solutions", root / "solutions")
-    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")
-    for ref in (REPO / "solutions" / SET).glob("*.py"):
-        shutil.copy(ref, root / "exercises" / SET / ref.name)
-    for name, text in files.items():
-        (root / "exercises" / SET / f"{name}.py").write_text(text, encoding="utf-8")
-    return root
+    return helpers.course_copy(tmp_path, SET, True, **files)
 
 
 def reference(name: str) -> str:
-    return (REPO / "solutions" / SET / f"{name}.py").read_text(encoding="utf-8")
+    return helpers.reference_source(SET, name)
 
 
 def edited(name: str, *edits: tuple[str, str]) -> str:
-    text = reference(name)
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
+    return helpers.edited_source(SET, name, *edits)
 
 
 def grade(root: Path, exercise: str) -> dict:
-    env = dict(os.environ, NO_COLOR="1")
-    out = subprocess.run(grade_cli() + [f"{SET}/{exercise}", "--root", str(root), "--json", "--skip-milestones"],
-                         capture_output=True, text=True, env=env, timeout=300)
-    assert out.stdout, out.stderr
-    return json.loads(out.stdout)["exercises"][0]
-
-
-def passed(result: dict) -> bool:
-    """Every check ran and passed (milestones are skipped here)."""
-    return result["status"] == "passed" and all(c["status"] == "pass" for c in result["checks"] if not c["milestone"])
+    return helpers.grade_json(root, f"{SET}/{exercise}")[0]
 
 
 def failing_keys(result: dict) -> set[str]:
@@ -180,14 +151,3 @@ def test_layernorm_stub_states_the_departure():
     stub = (REPO / "exercises" / SET / "layernorm.py").read_text(encoding="utf-8")
     assert any(line.startswith("Departure from the lecture:") and "BIASED" in line and "LAST" in line
                for line in stub.splitlines())
-
-
-def test_readme_lists_every_rule():
-    import tomllib
-    manifest = tomllib.loads((REPO / "exercises" / SET / "set.toml").read_text(encoding="utf-8"))
-    readme = (REPO / "exercises" / SET / "README.md").read_text(encoding="utf-8")
-    tables = [manifest.get("rules", {})] + [ex.get("rules", {}) for ex in manifest["exercises"]]
-    rules = {item for t in tables for key in ("forbid_imports", "forbid_calls") for item in t.get(key, [])}
-    assert rules, "the gpt set forbids something"
-    missing = sorted(r for r in rules if f"`{r}`" not in readme)
-    assert not missing, f"README.md does not list: {missing}"

@@ -4,10 +4,10 @@ Lecture notebook: nn-zero-to-hero/lectures/makemore/makemore_part5_cnn1.ipynb. E
 below was verified by running the references on names.txt. (The lecture's losses come from
 torch's global generator after a whole notebook of draws, so they are not asserted here.)
 """
-import functools
-import random
 
 import pytest
+
+from tests.content.lecture import names_splits
 
 pytestmark = pytest.mark.slow   # runs real sets or the red team
 
@@ -15,32 +15,8 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 
-@functools.lru_cache(maxsize=None)
-def splits(path, block_size=8):
-    words = open(path, encoding="utf-8").read().splitlines()
-    chars = sorted(set("".join(words)))
-    stoi = {s: i + 1 for i, s in enumerate(chars)}
-    stoi["."] = 0
-    itos = {i: s for s, i in stoi.items()}
-
-    def build(ws):
-        X, Y = [], []
-        for w in ws:
-            context = [0] * block_size
-            for ch in w + ".":
-                X.append(context)
-                Y.append(stoi[ch])
-                context = context[1:] + [stoi[ch]]
-        return torch.tensor(X), torch.tensor(Y)
-
-    random.seed(42)
-    random.shuffle(words)
-    n1, n2 = int(0.8 * len(words)), int(0.9 * len(words))
-    return itos, build(words[:n1]), build(words[n1:n2]), build(words[n2:])
-
-
 def test_dataset_block_size_8(dataset):
-    itos, (Xtr, Ytr), (Xdev, _), (Xte, _) = splits(str(dataset("names.txt")))
+    itos, (Xtr, Ytr), (Xdev, _), (Xte, _) = names_splits(str(dataset("names.txt")), 8)
     # "torch.Size([182625, 8]) torch.Size([182625])", "torch.Size([22655, 8])", "torch.Size([22866, 8])"
     assert tuple(Xtr.shape) == (182625, 8) and tuple(Ytr.shape) == (182625,)
     assert tuple(Xdev.shape) == (22655, 8) and tuple(Xte.shape) == (22866, 8)
@@ -78,7 +54,7 @@ def test_shape_walk(dataset, reference):
     # "Embedding : (4, 8, 10)", "FlattenConsecutive : (4, 4, 20)", "Linear : (4, 4, 68)", ...
     # printed for a batch of 4 through the (10, 68) model
     model_mod = reference("wavenet", "model")
-    _, (Xtr, _), _, _ = splits(str(dataset("names.txt")))
+    _, (Xtr, _), _, _ = names_splits(str(dataset("names.txt")), 8)
     model = model_mod.build_model(n_embd=10, n_hidden=68)
     ix = torch.randint(0, Xtr.shape[0], (4,))
     model(Xtr[ix])
