@@ -8,8 +8,8 @@ dh, dW2, db2, dhpreact, dbngain, dbnbias, dbnraw, dbnvar_inv, dbnvar, dbndiff2, 
 dbnmeani, dhprebn, dembcat, dW1, db1, demb, dC. A tensor used twice gets both contributions (+=).
 One departure from the lecture's code: dbnmeani keeps bnmeani's shape (1, n_hidden) (keepdim=True).
 
-To see how far you got, delete the `raise NotImplementedError` lines of the steps you have not
-written yet: the grader lists every gradient from the loss backwards (missing ones as missing), so
+To see how far you got, delete the stub's `raise` lines of the steps you have not written
+yet: the grader lists every gradient from the loss backwards (missing ones as missing), so
 the first one it calls wrong is the step to fix.
 """
 import torch
