@@ -19,19 +19,21 @@ class Stand_in:
         self.out = out
 
 
-def crafted_layers(m, ctx, n, widths, scales):
+def crafted_layers(m, ctx, n, widths, scales, norm=True):
     """Linear, BatchNorm1d, Tanh blocks (one per width), then an output pair, each .out set by the
     check: the Tanh outputs are tanh(randn * scale), so a larger scale saturates more; every Tanh
-    output carries a seeded .grad, with a small offset so that its mean is not zero."""
+    output carries a seeded .grad, with a small offset so that its mean is not zero. Without `norm`,
+    the lecture's first deep network: Linear, Tanh blocks and one output Linear, so the last Tanh
+    is layers[-2] and only the output layer is left out."""
     layers = []
     for k, (w, s) in enumerate(zip(widths, scales)):
         pre = ctx.randn(n, w, offset=10 * k) * s
         t = m.Tanh()
         t.out = torch.tanh(pre).requires_grad_()
         t.out.grad = ctx.randn(n, w, offset=10 * k + 1) * 1e-3 * (k + 1) + 1e-4 * (k - 1)
-        layers += [Stand_in(pre * 2), Stand_in(pre), t]
+        layers += [Stand_in(pre * 2), Stand_in(pre), t] if norm else [Stand_in(pre), t]
     last = ctx.randn(n, 5, offset=99)
-    return layers + [Stand_in(last), Stand_in(last * 3)]
+    return layers + ([Stand_in(last), Stand_in(last * 3)] if norm else [Stand_in(last)])
 
 
 def columns(stats, names):
@@ -56,16 +58,17 @@ def act_stats(m, ctx):
     return columns(m.activation_stats(layers), ACT)
 
 
-@check("diagnostics", "activation_stats on other layers: 2 Tanh layers (widths 4 and 11) of a batch of 13", points=1, **TOL)
+@check("diagnostics", "activation_stats on other layers: 2 Tanh layers (widths 4 and 11) of a batch of 13, with no "
+       "BatchNorm (the lecture's first deep network: its last Tanh is layers[-2], and counts)", points=1, **TOL)
 def act_stats_other(m, ctx):
-    layers = crafted_layers(m, ctx, 13, [4, 11], [3.0, 1.0])
+    layers = crafted_layers(m, ctx, 13, [4, 11], [3.0, 1.0], norm=False)
     return columns(m.activation_stats(layers), ACT)
 
 
 @check("diagnostics", "gradient_stats: mean and std of each Tanh layer's out.grad (3 layers, then 2 other ones)", points=1, **TOL)
 def grad_stats(m, ctx):
     a = columns(m.gradient_stats(crafted_layers(m, ctx, 40, [7, 5, 9], [0.6, 2.0, 4.0])), GRAD)
-    b = columns(m.gradient_stats(crafted_layers(m, ctx, 13, [4, 11], [3.0, 1.0])), GRAD)
+    b = columns(m.gradient_stats(crafted_layers(m, ctx, 13, [4, 11], [3.0, 1.0], norm=False)), GRAD)
     return {"3 layers": a, "2 layers": b}
 
 
