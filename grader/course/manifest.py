@@ -47,9 +47,12 @@ class Exercise:
 
     def hint_order(self, failing: list[str] | tuple[str, ...] = ()) -> list[int]:
         """Hint indices in the order to show them: those for the first failing check that has any, then
-        general hints, then the rest, each group in the manifest's order."""
+        general hints, then the rest, each group in the manifest's order. When no failing check has
+        a hint of its own, the manifest's order: hints are written to go from a nudge to the answer."""
         about = dict(enumerate(self.hint_checks))
         target = next((c for c in failing if any(c in about.get(i, ()) for i in range(len(self.hints)))), None)
+        if target is None:
+            return list(range(len(self.hints)))
         rank = [0 if target in about.get(i, ()) else 1 if not about.get(i) else 2 for i in range(len(self.hints))]
         return sorted(range(len(self.hints)), key=lambda i: (rank[i], i))
 

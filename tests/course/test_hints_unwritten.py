@@ -15,6 +15,12 @@ def test_the_hint_for_the_failing_check_comes_first():
     assert e.hint_for([]) == "general"
 
 
+def test_with_no_hint_for_the_failing_check_hints_keep_their_order():
+    e = ex(["about b", "general", "about a"], [("b",), (), ("a",)])
+    assert e.hint_order(["c"]) == [0, 1, 2]     # a nudge first, the answer last, as written
+    assert e.hint_order(["a"]) == [2, 1, 0]
+
+
 def test_unwritten_names_methods_and_functions_in_file_order():
     src = ("class Value:\n    def __add__(self, o):\n        return 1\n"
            "    def __rsub__(self, o):\n        # TODO\n        raise NotImplementedError('x')\n"
