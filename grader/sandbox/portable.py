@@ -1,13 +1,15 @@
-"""The portable sandbox: one fresh Python process per job, where fork is missing (Windows) or unsafe
+"""The portable sandbox: jobs in fresh Python processes, where fork is missing (Windows) or unsafe
 (macOS, after torch is imported). Chosen with `--sandbox portable` / Z2H_SANDBOX=portable, or
 automatically (`wanted`).
 
 Jobs run in fresh processes, never in the grader's: each is started ahead of time (imports the
 set's modules and checks, says it is ready), then given jobs on stdin, one at a time, and runs each
 with the forked child's code (`child._run`: JSON plus raw bytes, never pickled; portable_job.py).
-A process runs jobs of one side only (one folder of student code, one tag), so no submission's
-code ever shares a process with another's or with the reference's; a set's exercises of one
-student may (a fresh process per job would import torch once per exercise). The parent enforces
+A process runs jobs of one side only (one folder of student code; or the course's own code, the
+reference and its known mistakes, kept between runs), so no submission's code ever shares a
+process with another's or with the course's; a set's exercises of one student may (a process per
+job would import torch once per exercise). SPARES fresh processes are kept warm, so the next run
+(a save in watch mode, a second check() in a notebook) starts at once. The parent enforces
 every deadline by killing the process tree, and reads results with the same capped reader
 (`pool.Worker._collect`). Limits that need POSIX (rlimits, another uid) apply only where they exist:
 see docs/SECURITY.md. Uses only what every platform has: no fork, setsid, SIGALRM or select on pipes.

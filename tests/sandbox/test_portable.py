@@ -180,10 +180,10 @@ def test_a_job_that_kills_its_keeper_ends_nothing_else(toy):
     assert "'error'" in statuses or statuses.count("'passed'") == 2, out.stdout + out.stderr
 
 
-def submission(tmp_path: Path, toy: Path, link: bool = False) -> Path:
-    """alice's folder: a solved scale, a wrong counter (or, with link, a counter that is a link to
+def submission(tmp_path: Path, toy: Path, link: bool = False, name: str = "alice") -> Path:
+    """A student's folder: a solved scale, a wrong counter (or, with link, a counter that is a link to
     the reference, and a folder that is a link to the solutions)."""
-    sub = tmp_path / "alice"
+    sub = tmp_path / name
     (sub / "toy").mkdir(parents=True)
     reference = toy / "solutions" / "toy"
     shutil.copy(reference / "scale.py", sub / "toy" / "scale.py")
@@ -212,3 +212,10 @@ def test_from_under_simulated_windows(toy, tmp_path):
     assert verdicts(linked) == verdicts(run_cli([*args, str(sub)], tmp_path, sandbox="fork"))
     counter = json.loads(linked.stdout)["exercises"][1]
     assert (counter["status"], counter["points"]) == ("error", 0) and "counter.py is missing" in counter["detail"]
+    bob = submission(tmp_path, toy, name="bob")
+    batch = run_cli(["batch", "toy", str(sub), str(bob), "--root", str(toy), "--out", str(tmp_path / "out")],
+                    tmp_path, windows=True)
+    assert "Traceback" not in batch.stdout + batch.stderr, batch.stderr
+    got = {n: [e["status"] for e in json.loads((tmp_path / "out" / f"{n}.json").read_text())["exercises"]]
+           for n in ("alice", "bob")}
+    assert got == {"alice": ["passed", "error"], "bob": ["passed", "failing"]}, got
