@@ -121,10 +121,21 @@ Exercises, graded on your machine against recorded reference results.
 
 ## Set up (once)
 
+Python 3.10 or newer, and any torch from 2.1 on (a CPU build is all the sets need):
+
 ```bash
-python3 -m venv .venv && . .venv/bin/activate && pip install torch==2.13.0 && pip install -e .
+python3 -m venv .venv && . .venv/bin/activate     # Windows (PowerShell): .venv\\Scripts\\activate
+# Linux: the CPU wheel (plain `pip install torch` pulls GBs of CUDA libraries)
+pip install torch --index-url https://download.pytorch.org/whl/cpu
+# macOS and Windows: plain `pip install torch` is already the CPU wheel
+pip install -e .
 grade {first}
+grade doctor      # if anything is off: what it found, and what to do about each problem
 ```
+
+Where it runs: Linux; macOS; Windows, natively (the portable sandbox: no memory or process-count
+limit) or in WSL (which is Linux); Jupyter, with `from grader import check, hint, reset` in a
+notebook anywhere on disk; Google Colab, with a notebook from `grade notebook {first} --colab`.
 
 ## The loop
 

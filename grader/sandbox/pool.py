@@ -85,6 +85,14 @@ class Worker:
         self.proc.stdin.flush()
         self._buf = b""
 
+    def pids(self) -> set[int]:
+        """The processes the worker keeps between runs (the zygote), for tests that look for leftovers."""
+        return {self.proc.pid} if self.proc.poll() is None else set()
+
+    def settle(self) -> None:
+        """Block until a run can start its jobs at once (for the fork sandbox: the zygote is ready)."""
+        self.ready()
+
     def _restart(self) -> None:
         """The zygote died (a job may have killed it): start a fresh one and go on."""
         self.restarts += 1

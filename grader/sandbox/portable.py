@@ -1,13 +1,15 @@
-"""The portable sandbox: one fresh Python process per job, where fork is missing (Windows) or unsafe
+"""The portable sandbox: jobs in fresh Python processes, where fork is missing (Windows) or unsafe
 (macOS, after torch is imported). Chosen with `--sandbox portable` / Z2H_SANDBOX=portable, or
 automatically (`wanted`).
 
 Jobs run in fresh processes, never in the grader's: each is started ahead of time (imports the
 set's modules and checks, says it is ready), then given jobs on stdin, one at a time, and runs each
 with the forked child's code (`child._run`: JSON plus raw bytes, never pickled; portable_job.py).
-A process runs jobs of one side only (one folder of student code, one tag), so no submission's
-code ever shares a process with another's or with the reference's; a set's exercises of one
-student may (a fresh process per job would import torch once per exercise). The parent enforces
+A process runs jobs of one side only (one folder of student code; or the course's own code, the
+reference and its known mistakes, kept between runs), so no submission's code ever shares a
+process with another's or with the course's; a set's exercises of one student may (a process per
+job would import torch once per exercise). SPARES fresh processes are kept warm, so the next run
+(a save in watch mode, a second check() in a notebook) starts at once. The parent enforces
 every deadline by killing the process tree, and reads results with the same capped reader
 (`pool.Worker._collect`). Limits that need POSIX (rlimits, another uid) apply only where they exist:
 see docs/SECURITY.md. Uses only what every platform has: no fork, setsid, SIGALRM or select on pipes.
@@ -30,6 +32,8 @@ from grader.sandbox.pool import GRACE_S, PKG_PARENT, Worker, WorkerError
 from grader.sandbox.records import Fate, Job, JobResult
 
 READY_S = 120.0    # for a fresh process to import the set and its checks
+SPARES = 2          # fresh processes kept warm between runs: the reference's and the student's
+TRUSTED = ("trusted",)  # the side of the course's own code (_key)
 KEEPER_SIGNAL = 200  # the keeper exits with this plus the signal that ended the job (portable_job)
 
 
@@ -59,7 +63,7 @@ class PortableWorker(Worker):
     def _start(self) -> None:
         self._procs: list[_Proc] = []   # warming, ready, or bound to a side (with a job or idle)
         self._failed = 0
-        self._spawn()
+        self._top_up()
 
     def _spawn(self) -> None:
         self._procs.append(_Proc(self.tmp, self._hello))
@@ -69,6 +73,15 @@ class PortableWorker(Worker):
             p.close_gently()  # ran jobs, now idle: it ends their strays and exits; killed if it does not
         p.kill()
         self._procs.remove(p)
+
+    def pids(self) -> set[int]:
+        """The processes kept between runs: each live keeper, and its job process once it said ready."""
+        found = set()
+        for p in self._procs:
+            if p.popen.poll() is None:
+                p.poll_ready()
+                found |= {p.popen.pid} | ({p.job_pid} if p.job_pid else set())
+        return found
 
     def ready(self) -> list[dict]:
         if self.checks is None:
@@ -80,6 +93,13 @@ class PortableWorker(Worker):
                 raise WorkerError((msg or {}).get("error", "the worker did not start"))
             self.checks = msg["checks"]
         return self.checks
+
+    def settle(self) -> None:
+        """Block until the spares have imported the set (or a deadline), as a pause between saves allows."""
+        self.ready()
+        deadline = time.monotonic() + READY_S
+        for p in [p for p in self._procs if p.key is None]:
+            p.wait_ready(max(0.0, deadline - time.monotonic()))
 
     def run(self, jobs: list[Job], parallel: int = 2, on_event=None) -> dict[str, JobResult]:
         pending, results = list(jobs), {}
@@ -98,19 +118,28 @@ class PortableWorker(Worker):
             if on_event:
                 on_event(None, None)
             time.sleep(0.005)
-        for p in [p for p in self._procs if p.key is not None]:
-            self._drop(p)  # bound to this run's sides: the next run gets fresh ones
-        if not self._procs:
-            self._spawn()  # warm for the next run (watch mode, notebooks); killed at close otherwise
+        kept = next((p for p in self._procs if p.key == TRUSTED and p.popen.poll() is None), None)
+        for p in [p for p in self._procs if p.key is not None and p is not kept]:
+            self._drop(p)  # bound to this run's student sides: the next run gets fresh ones
+        self._top_up()
         return results
+
+    def _top_up(self) -> None:
+        """Keep SPARES fresh processes warming or ready, so the next run (a save in watch mode, a
+        second check() in a notebook, the student's jobs right after the reference's) need not wait
+        for one to import torch. Killed at close."""
+        while sum(1 for p in self._procs if p.key is None) < SPARES:
+            self._spawn()
 
     def _assign(self, pending: list[Job], parallel: int) -> None:
         """Idle bound processes take their side's next job (or end); ready spares take any job;
-        spares are started while there are fewer processes than `parallel` and work waiting."""
+        spares are started while fewer than `parallel` processes can take the work waiting (an idle
+        process of the course's own code takes none of a student's)."""
         for p in [p for p in self._procs if p.key is not None and p.job is None]:
             job = next((j for j in pending if _key(j) == p.key), None)
             if job is None:
-                self._drop(p)
+                if p.key != TRUSTED:
+                    self._drop(p)  # the course's own code may wait for the next run; a student's never
                 continue
             pending.remove(job)
             self._submit_to(p, job)
@@ -128,7 +157,8 @@ class PortableWorker(Worker):
                 job = pending.pop(0)
                 self._submit_to(p, job)
         busy = sum(1 for q in self._procs if q.job)
-        while len(self._procs) < min(parallel, len(pending) + busy):
+        able = busy + sum(1 for q in self._procs if q.key is None)   # not an idle process of another side
+        for _ in range(min(parallel, len(pending) + busy) - able):
             self._spawn()
 
     def _poll(self, p: _Proc) -> JobResult | None:
@@ -172,9 +202,12 @@ class PortableWorker(Worker):
 
 
 def _key(job: Job) -> tuple:
-    """Jobs that may share a process: the same code of the same side. Isolated jobs share nothing."""
+    """Jobs that may share a process: the same code of the same side. Isolated jobs share nothing.
+    The course's own code (the reference, its known mistakes) is one side, kept across runs."""
     if job.isolate:
         return ("isolated", job.id)
+    if job.tag in ("reference", "mistake"):
+        return TRUSTED
     return (job.tag, tuple(job.student_dirs), tuple(job.search_path), tuple(sorted(job.overrides.items())))
 
 
@@ -187,7 +220,7 @@ class _Proc:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "Z2H"))}
         env.update(OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
         boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, "
-                f"{PKG_PARENT!r}); from grader.sandbox.portable_job import keeper_main; keeper_main()")
+                f"{PKG_PARENT!r}); from grader.sandbox.portable_job import keeper_main; keeper_main({str(tmp)!r})")
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" \
             else {"start_new_session": True}
         self.popen = subprocess.Popen([sys.executable, "-S", "-s", "-B", "-c", boot], stdin=subprocess.PIPE,
@@ -197,6 +230,7 @@ class _Proc:
         self.t0, self.born = 0.0, time.monotonic()
         self._msgs: queue.Queue = queue.Queue()
         self._ready: dict | None = None
+        self.job_pid: int | None = None
         self._done: set[str] = set()
         self.send(hello)
         threading.Thread(target=self._read, daemon=True).start()
@@ -208,6 +242,8 @@ class _Proc:
                 self._msgs.put(json.loads(line))
         except (OSError, ValueError):
             pass
+        with contextlib.suppress(OSError):
+            self.popen.stdout.close()
         self._msgs.put({"ready": False})
 
     def _drain(self, timeout: float | None = None) -> None:
@@ -215,19 +251,22 @@ class _Proc:
             msg = self._msgs.get(timeout=timeout) if timeout else self._msgs.get_nowait()
         except queue.Empty:
             return
-        if self._ready is None:
+        if type(msg) is dict and type(msg.get("job_pid")) is int and len(msg) == 1:
+            self.job_pid = msg["job_pid"]  # from the keeper, before the job process says ready
+        elif self._ready is None:
             self._ready = msg if type(msg) is dict else {"ready": False}
         elif type(msg) is dict and isinstance(msg.get("done"), str):
             self._done.add(msg["done"])
 
     def poll_ready(self) -> dict | None:
-        if self._ready is None:
+        while self._ready is None and not self._msgs.empty():
             self._drain()
         return self._ready
 
     def wait_ready(self, timeout: float) -> dict | None:
-        if self._ready is None:
-            self._drain(timeout)
+        deadline = time.monotonic() + timeout
+        while self._ready is None and (left := deadline - time.monotonic()) > 0:
+            self._drain(left)
         return self._ready
 
     def take_done(self, jid: str) -> bool:
@@ -245,7 +284,7 @@ class _Proc:
         except (OSError, ValueError):
             pass  # the process is gone: its exit is noticed by the run loop
 
-    def close_gently(self, wait: float = 1.0) -> None:
+    def close_gently(self, wait: float = 3.0) -> None:  # the keeper's end_strays takes up to 2 s
         with contextlib.suppress(OSError, ValueError):
             self.popen.stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -253,9 +292,10 @@ class _Proc:
 
     def kill(self) -> None:
         kill_tree(self.popen)
-        for f in (self.popen.stdin, self.popen.stdout):
-            with contextlib.suppress(OSError):
-                f.close()
+        with contextlib.suppress(OSError):
+            self.popen.stdin.close()
+        # stdout is the reader thread's to close: closing it here would wait for that thread's read,
+        # which lasts while anything the job started still holds the pipe
 
 
 def kill_tree(popen: subprocess.Popen) -> None:

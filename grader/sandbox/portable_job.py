@@ -25,10 +25,13 @@ def _send(fd: int, obj: dict) -> None:
         data = data[os.write(fd, data):]
 
 
-def keeper_main() -> None:
+def keeper_main(folder: str | None = None) -> None:
     """The job process's parent, in its process group: waits for it and exits with its status
-    (KEEPER_SIGNAL plus the signal, when a signal ended it). A job that kills its parent kills this."""
+    (KEEPER_SIGNAL plus the signal, when a signal ended it). A job that kills its parent kills this.
+    If the grader died meanwhile (we were re-parented), the worker's `folder` is removed, as the
+    zygote removes its own when its grader dies: no one else is left to."""
     import subprocess
+    grader = os.getppid()
     try:  # Linux: orphans a job leaves (setsid'd grandchildren) come to us, to be ended
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
@@ -37,32 +40,37 @@ def keeper_main() -> None:
     boot = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, "
             f"{os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))!r}); "
             f"from grader.sandbox.portable_job import job_main; job_main(keeper={os.getpid()})")
-    code = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot]).wait()
+    job = subprocess.Popen([sys.executable, "-s", "-B", "-c", boot])
+    _send(1, {"job_pid": job.pid})  # so the parent can tell its own processes from a job's strays
+    code = job.wait()
     end_strays((os.getpid(),))
+    if folder and os.getppid() != grader:
+        from grader.sandbox.cleanup import remove_tree
+        for _ in range(3):  # every keeper tries: another may be removing it at the same time
+            if remove_tree(folder):
+                break
     os._exit(200 - code if code < 0 else code)
 
 
-def end_strays(parents: tuple[int, ...]) -> None:
+def end_strays(parents: tuple[int, ...], seconds: float = 2.0) -> None:
     """Linux: kill what a job left running: children of `parents` (the job process and its keeper,
-    a subreaper that adopts orphans), until none is left. Elsewhere (no /proc): the process group only."""
+    a subreaper that adopts orphans) and their process groups, round after round until none is
+    left or `seconds` pass. A chain that forks and exits every millisecond is gone from /proc before
+    a scan reaches it, but its dead members stay (zombies of the keeper) and name its group, which
+    is killed at once. Elsewhere (no /proc): the process group only."""
     if not os.path.isdir("/proc"):
         return
-    for _ in range(20):
+    end, mine, signalled = time.monotonic() + seconds, os.getpgrp(), set()
+    while time.monotonic() < end:
         found = False
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == os.getpid():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    state, ppid = f.read().rsplit(")", 1)[1].split()[:2]
-            except (OSError, ValueError, IndexError):
-                continue
-            if int(ppid) in parents and state != "Z":
+        for pid, state, group in _children_of(parents):
+            if state != "Z":
                 found = True
-                try:
-                    os.kill(int(entry), signal.SIGKILL)
-                except OSError:
-                    pass
+                _kill(lambda: os.kill(pid, signal.SIGKILL))
+            if group not in (mine, 0, 1) and group not in signalled:
+                found = True
+                signalled.add(group)
+                _kill(lambda: os.killpg(group, signal.SIGKILL))
         while True:  # reap our own
             try:
                 if os.waitpid(-1, os.WNOHANG)[0] == 0:
@@ -71,11 +79,33 @@ def end_strays(parents: tuple[int, ...]) -> None:
                 break
         if not found:
             return
-        time.sleep(0.005)
+
+
+def _children_of(parents: tuple[int, ...]) -> list[tuple[int, str, int]]:
+    """(pid, state, process group) of every process whose parent is one of `parents`, from /proc."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                state, ppid, group = f.read().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError, IndexError):
+            continue
+        if int(ppid) in parents:
+            out.append((int(entry), state, int(group)))
+    return out
+
+
+def _kill(call) -> None:
+    try:
+        call()
+    except OSError:
+        pass
 
 
 def job_main(keeper: int | None = None) -> None:
-    from grader.sandbox.zygote import PRELOAD, _load_checks
+    from grader.sandbox.zygote import PRELOAD, _load_checks, _warm_torch
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     hello = json.loads(sys.stdin.buffer.readline())
     try:
@@ -90,6 +120,7 @@ def job_main(keeper: int | None = None) -> None:
             __import__("numpy.random")
         if "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(1)
+            _warm_torch(sys.modules["torch"])  # the first backward's imports (~1.5 s) are no check's time
         registry = _load_checks(hello["check_files"])
     except BaseException:
         _send(1, {"ready": False, "error": traceback.format_exc(limit=-3)})
@@ -154,7 +185,8 @@ def _reset(saved: dict, home: str, path: list, req: dict) -> None:
         os.dup2(saved[fd], fd)
     os.chdir(home)
     sys.path[:] = path
-    dirs = [os.path.realpath(d) for d in (*req["student_dirs"], *req["search_path"])]
+    overridden = [os.path.dirname(p) for p in req["overrides"].values()]  # a known mistake's variant
+    dirs = [os.path.realpath(d) for d in (*req["student_dirs"], *req["search_path"], *overridden)]
     for name, mod in list(sys.modules.items()):
         f = getattr(mod, "__file__", None)
         if isinstance(f, str) and any(os.path.realpath(f).startswith(d + os.sep) for d in dirs):

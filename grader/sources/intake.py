@@ -50,14 +50,16 @@ def _write_snapshot(dest: Path, found: dict[str, bytes]) -> None:
     """The snapshot goes into a folder the grader alone owns (0700, never through a link), each file
     made new: what is graded is what was read, whatever happens to the submission afterwards."""
     st = os.lstat(dest)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+    mine = os.geteuid() if hasattr(os, "geteuid") else st.st_uid   # Windows: no uids to compare
+    if not stat.S_ISDIR(st.st_mode) or _is_link(st) or st.st_uid != mine:
         raise SubmissionError(f"{dest} is not a folder of the grader's own")
     os.chmod(dest, 0o700)  # the owner's alone: an isolated job reads a private copy (worker); never
     # touch dest.parent, which may be /tmp itself
     for name, data in found.items():
         with contextlib.suppress(FileNotFoundError):
             os.unlink(dest / name)
-        fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_BINARY", 0), 0o600)  # O_EXCL: never through a link, anywhere
         with open(fd, "wb") as f:
             f.write(data)
 
@@ -81,6 +83,17 @@ def hide_answers(s) -> None:
 def _rank(parts: tuple[str, ...], set_name: str) -> tuple:
     """Prefer exercises/<set>/<name>.py, then <set>/<name>.py, then the shallowest path."""
     return (set_name not in parts, len(parts))
+
+
+def _fd_walk() -> bool:
+    """Descriptors relative to a folder and O_NOFOLLOW (POSIX); elsewhere intake_paths checks paths."""
+    return os.open in os.supports_dir_fd and os.scandir in os.supports_fd and hasattr(os, "O_NOFOLLOW") \
+        and hasattr(os, "O_DIRECTORY")
+
+
+def _is_link(st: os.stat_result) -> bool:
+    """A symlink, or on Windows any reparse point (a junction, a symlink, a mount point)."""
+    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & 0x400)
 
 
 _DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)   # Windows has neither
@@ -154,6 +167,8 @@ def _read_snapshot(top: int, parts: tuple[str, ...], name: str) -> bytes:
 
 
 def _from_folder(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:
+    if not _fd_walk():
+        return _from_folder_by_path(sub, set_name, names)   # Windows: no dir_fd, no O_NOFOLLOW
     try:
         top = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as e:
@@ -166,6 +181,98 @@ def _from_folder(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]
         return found
     finally:
         os.close(top)
+
+
+# ---- where descriptors cannot be opened relative to a folder (Windows) ---------------------------
+# Each folder and file is identified by (st_dev, st_ino) from lstat when it is found, and every
+# step checks it again: the folders on the way before and after reading, the file by lstat before
+# opening, by fstat once open, and by lstat after reading. A link or junction swapped in anywhere
+# shows as a link or as another file, and the submission is refused.
+
+def _ident(st: os.stat_result) -> tuple[int, int]:
+    return (st.st_dev, st.st_ino)
+
+
+def _find_by_path(sub: Path, names: list[str]) -> tuple[dict, dict]:
+    """As _find, by path: name -> folders (path parts) holding it; and each folder's and file's ident."""
+    hits: dict[str, list[tuple[str, ...]]] = {}
+    idents = {(): _ident(os.stat(sub))}   # the submission itself is the instructor's to name
+    todo, seen = [()], 0
+    while todo:
+        parts = todo.pop()
+        folder = sub.joinpath(*parts)
+        _same(folder, idents[parts], parts != (), "/".join(parts))
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            if not parts:
+                raise
+            continue  # an unreadable folder holds nothing intake can take, as with descriptors
+        with entries:
+            for e in entries:
+                seen += 1
+                if seen > MAX_ENTRIES:
+                    raise SubmissionError(f"the submission holds more than {MAX_ENTRIES:,} files and folders")
+                if e.name.startswith("."):
+                    continue
+                st = os.lstat(e.path)   # not e.stat(): on Windows its st_ino is 0
+                if _is_link(st):
+                    continue
+                if stat.S_ISDIR(st.st_mode) and len(parts) < MAX_DEPTH:
+                    todo.append((*parts, e.name))
+                    idents[(*parts, e.name)] = _ident(st)
+                elif e.name in names and stat.S_ISREG(st.st_mode):
+                    hits.setdefault(e.name, []).append(parts)
+                    idents[(*parts, e.name)] = _ident(st)
+        _same(folder, idents[parts], parts != (), "/".join(parts))
+    return hits, idents
+
+
+def _same(path: Path, ident: tuple, nolink: bool, shown: str) -> None:
+    """`path` is still what was found: not a link (below the top), the same device and inode."""
+    try:
+        st = os.lstat(path) if nolink else os.stat(path)
+    except OSError as e:
+        raise SubmissionError(f"{shown or path.name} could not be read safely ({e.strerror or e}): a moving file?") from None
+    if (nolink and _is_link(st)) or _ident(st) != ident:
+        raise SubmissionError(f"{shown or path.name} could not be read safely: a link or a moving file?")
+
+
+def _read_by_path(sub: Path, parts: tuple[str, ...], name: str, idents: dict) -> bytes:
+    shown = "/".join((*parts, name))
+    chain = [parts[:i] for i in range(len(parts) + 1)]
+    for p in chain:
+        _same(sub.joinpath(*p), idents[p], p != (), shown)
+    path = sub.joinpath(*parts, name)
+    _same(path, idents[(*parts, name)], True, shown)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise SubmissionError(f"{shown} could not be read safely ({e.strerror or e}): a link or a moving file?") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or _ident(st) != idents[(*parts, name)]:
+            raise SubmissionError(f"{shown} could not be read safely: a link or a moving file?")
+        data = os.read(fd, MAX_FILE + 1)
+        while len(data) <= MAX_FILE and (more := os.read(fd, MAX_FILE + 1 - len(data))):
+            data += more
+    finally:
+        os.close(fd)
+    _same(path, idents[(*parts, name)], True, shown)
+    for p in chain:
+        _same(sub.joinpath(*p), idents[p], p != (), shown)
+    if len(data) > MAX_FILE:
+        raise SubmissionError(f"{shown} is larger than {MAX_FILE // 1024} KiB")
+    return data
+
+
+def _from_folder_by_path(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:
+    try:
+        hits, idents = _find_by_path(sub, names)
+        return {name: _read_by_path(sub, min(where, key=lambda parts: _rank(parts, set_name)), name, idents)
+                for name, where in hits.items()}
+    except OSError as e:
+        raise SubmissionError(f"{sub} cannot be read ({e.strerror or e})") from None
 
 
 def _from_zip(sub: Path, set_name: str, names: list[str]) -> dict[str, bytes]:

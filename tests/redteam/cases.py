@@ -388,7 +388,9 @@ CASES = [
          {"tens/norm": "failing"}, {"tens/norm:forward": "fail"}, ("tensor of dtype complex128",), target="tens"),
     Case("torch-ignores-alarm", "fault",
          {N: norm("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\nwhile True:\n    pass")},
-         {"tens/norm": "timed out"}, {}, ("stopped after",), target="tens"),
+         {"tens/norm": "timed out"}, {}, ("stopped after|took longer than",), target="tens",
+         note="fork: the job is killed at its deadline; portable: SIGALRM reaches the job's reader thread, "
+              "so the check's own timer still interrupts it"),
     Case("torch-solved-after-a-kill", "fault", {N: norm(RIGHT_NORM)}, {"tens/norm": "passed"}, exit=0, target="tens",
          note="the same warm worker (as in watch mode) grades the next save correctly after killing a job"),
 ]

@@ -105,9 +105,10 @@ def leftovers(world: Path, mark: str, allow: set[int]) -> list[tuple[int, str]]:
     return found
 
 
-def assert_nothing_left(world: Path, mark: str, allow: set[int] = frozenset()) -> None:
+def assert_nothing_left(world: Path, mark: str, allow=frozenset) -> None:
+    """allow: the pids of processes that are not the case's (a warm worker's), asked anew each time."""
     deadline = time.monotonic() + 3.0
-    while (left := leftovers(world, mark, set(allow))) and time.monotonic() < deadline:
+    while (left := leftovers(world, mark, set(allow()))) and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid, _ in left:  # clean up what this case started, so one failure does not spread
         try:
@@ -199,8 +200,8 @@ def check_verdict(case: Case, code: int, out: str) -> None:
     assert doc["points"] == sum(e["points"] for e in doc["exercises"])
     assert batch or (code == 0) == all(e["status"] == "passed" for e in doc["exercises"])
     bad = "\n".join(_words(e) for e in doc["exercises"] if e["status"] != "passed")
-    for words in case.cause:
-        assert words in bad, f"the report does not name the cause ({words!r}):\n{bad[:3000]}"
+    for words in case.cause:  # "a|b": either (the fork and the portable sandbox may stop a job differently)
+        assert any(w in bad for w in words.split("|")), f"the report does not name the cause ({words!r}):\n{bad[:3000]}"
 
 
 def check_after(case: Case, root: Path, out: str) -> None:
@@ -237,7 +238,7 @@ def check_after(case: Case, root: Path, out: str) -> None:
 TIMES: dict[str, float] = {}
 
 
-def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=frozenset(), allow_dirs=()) -> None:
+def run_case(case: Case, world: Path, root: Path, capsys, monkeypatch, allow=frozenset, allow_dirs=()) -> None:
     mark = f"z2hrt-{case.name}-{os.getpid()}"
     apply(root, case, mark)
     argv = grade_argv(case, root, world)
@@ -345,8 +346,9 @@ def test_torch_case(case, tens_world, capsys, monkeypatch):
     w, root, worker = tens_world
     real = engine.start_worker
     monkeypatch.setattr(engine, "start_worker", lambda s: worker if s.name == "tens" else real(s))
+    worker.settle()  # as between two saves: the portable sandbox's fresh processes are warm again
     try:
-        run_case(case, w, root, capsys, monkeypatch, allow={worker.proc.pid}, allow_dirs=(str(worker.tmp),))
+        run_case(case, w, root, capsys, monkeypatch, allow=worker.pids, allow_dirs=(str(worker.tmp),))
     finally:
         shutil.copy(TENS / "solutions" / "tens" / "norm.py", root / "exercises" / "tens" / "norm.py")
 

@@ -178,3 +178,44 @@ def test_a_job_that_kills_its_keeper_ends_nothing_else(toy):
     # way every exercise gets a verdict and no traceback reaches the grader.
     statuses = out.stdout.split(" ", 1)[1]
     assert "'error'" in statuses or statuses.count("'passed'") == 2, out.stdout + out.stderr
+
+
+def submission(tmp_path: Path, toy: Path, link: bool = False, name: str = "alice") -> Path:
+    """A student's folder: a solved scale, a wrong counter (or, with link, a counter that is a link to
+    the reference, and a folder that is a link to the solutions)."""
+    sub = tmp_path / name
+    (sub / "toy").mkdir(parents=True)
+    reference = toy / "solutions" / "toy"
+    shutil.copy(reference / "scale.py", sub / "toy" / "scale.py")
+    if link:
+        (sub / "toy" / "counter.py").symlink_to(reference / "counter.py")
+        (sub / "answers").symlink_to(reference, target_is_directory=True)
+    else:
+        text = (reference / "counter.py").read_text()
+        (sub / "toy" / "counter.py").write_text(text.replace("self.total += x", "self.total = x"))
+    return sub
+
+
+def test_from_under_simulated_windows(toy, tmp_path):
+    """`grade --from` where there is no dir_fd and no O_NOFOLLOW: the fork sandbox's verdicts, and a
+    link in the submission (to a file or to a folder) is never followed into the instructor's files."""
+    args = ["toy", "--root", str(toy), "--json", "--from"]
+    sub = submission(tmp_path, toy)
+    win = run_cli([*args, str(sub)], tmp_path, windows=True)
+    fork = run_cli([*args, str(sub)], tmp_path, sandbox="fork")
+    assert verdicts(win) == verdicts(fork) and win.returncode == fork.returncode == 1, win.stderr
+    assert [v[0] for v in verdicts(win).values()] == ["passed", "failing"]
+    shutil.rmtree(sub)
+    sub = submission(tmp_path, toy, link=True)
+    linked = run_cli([*args, str(sub)], tmp_path, windows=True)
+    assert "Traceback" not in linked.stdout + linked.stderr, linked.stderr
+    assert verdicts(linked) == verdicts(run_cli([*args, str(sub)], tmp_path, sandbox="fork"))
+    counter = json.loads(linked.stdout)["exercises"][1]
+    assert (counter["status"], counter["points"]) == ("error", 0) and "counter.py is missing" in counter["detail"]
+    bob = submission(tmp_path, toy, name="bob")
+    batch = run_cli(["batch", "toy", str(sub), str(bob), "--root", str(toy), "--out", str(tmp_path / "out")],
+                    tmp_path, windows=True)
+    assert "Traceback" not in batch.stdout + batch.stderr, batch.stderr
+    got = {n: [e["status"] for e in json.loads((tmp_path / "out" / f"{n}.json").read_text())["exercises"]]
+           for n in ("alice", "bob")}
+    assert got == {"alice": ["passed", "error"], "bob": ["passed", "failing"]}, got

@@ -138,3 +138,57 @@ def test_notebook_with_a_lone_surrogate(tmp_path, s):
     assert "\\ud800" in text
     intake(p, s, tmp_path / "out")   # the --from path, too
     assert (tmp_path / "out" / "scale.py").is_file()
+
+
+# ---- the same, where there is no dir_fd and no O_NOFOLLOW (Windows): by path, checked by inode ----
+
+def test_by_path_a_file_swapped_for_a_link_is_refused(tmp_path):
+    sub = tmp_path / "alice"
+    sub.mkdir()
+    (sub / "scale.py").write_text("x = 1\n")
+    hits, idents = intake_mod._find_by_path(sub, ["scale.py"])
+    assert hits == {"scale.py": [()]}
+    (sub / "scale.py").unlink()
+    (sub / "scale.py").symlink_to(SECRET)
+    with pytest.raises(SubmissionError, match="could not be read safely"):
+        intake_mod._read_by_path(sub, (), "scale.py", idents)
+
+
+def test_by_path_a_folder_swapped_for_a_link_is_refused(tmp_path):
+    sub = tmp_path / "alice"
+    (sub / "toy").mkdir(parents=True)
+    (sub / "toy" / "scale.py").write_text("x = 1\n")
+    hits, idents = intake_mod._find_by_path(sub, ["scale.py"])
+    assert hits == {"scale.py": [("toy",)]}
+    os.rename(sub / "toy", tmp_path / "moved")
+    (sub / "toy").symlink_to(SECRET.parent)
+    with pytest.raises(SubmissionError, match="could not be read safely"):
+        intake_mod._read_by_path(sub, ("toy",), "scale.py", idents)
+
+
+def test_by_path_a_file_replaced_after_it_was_found_is_refused(tmp_path):
+    """Not a link but another file moved in its place: its inode tells."""
+    sub = tmp_path / "alice"
+    sub.mkdir()
+    (sub / "scale.py").write_text("x = 1\n")
+    _, idents = intake_mod._find_by_path(sub, ["scale.py"])
+    (sub / "other.py").write_text(SECRET.read_text())   # made while scale.py lives: another inode
+    os.replace(sub / "other.py", sub / "scale.py")
+    with pytest.raises(SubmissionError, match="could not be read safely"):
+        intake_mod._read_by_path(sub, (), "scale.py", idents)
+
+
+def test_by_path_intake_takes_files_and_never_follows_links(tmp_path, s, monkeypatch):
+    monkeypatch.setattr(os, "supports_dir_fd", set())
+    assert not intake_mod._fd_walk()
+    sub = tmp_path / "alice"
+    (sub / "deep" / "toy").mkdir(parents=True)
+    (sub / "deep" / "toy" / "scale.py").write_text("mine = 1\n")
+    (sub / "counter.py").symlink_to(TOY / "solutions" / "toy" / "counter.py")
+    (sub / "answers").symlink_to(SECRET.parent)
+    intake(sub, s, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["scale.py"]
+    assert (tmp_path / "out" / "scale.py").read_text() == "mine = 1\n"
+    (sub / "deep").rename(tmp_path / "gone")
+    with pytest.raises(SubmissionError, match="none of the stub files"):
+        intake(sub, s, tmp_path / "out2")

@@ -218,3 +218,29 @@ def test_check_in_a_kernel_explains_a_failure(toy):
     assert "toy/scale  error" in out and "ZeroDivisionError" in out
     assert 'cell toy/scale' in out and "z2h-nb-" not in out     # the cell is named, not a temp file
     assert 'run check("toy/scale") again' in out
+
+
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>&amp;"
+
+
+def test_check_panel_is_html_that_wraps_and_escapes_what_the_student_wrote(toy):
+    """check()'s output carries text/html that fits any width (CSS wraps it: no fixed columns, no
+    fixed width) and text/plain beside it; what the student's code printed or raised is escaped."""
+    s = _set(toy)
+    path = nb_export.export(s)
+    nb = nbformat.read(str(path), as_version=4)
+    body = (f"def scale(xs, k):\n    print({HOSTILE!r} + 'w' * 300)\n"
+            f"    raise ValueError({HOSTILE!r})\n")
+    _fill(nb, toy, "toy", {"scale": body})
+    nb = _execute(nb, path.parent)
+    cell = next(c for c in nb.cells if c.metadata.get("z2h", {}).get("check") == "toy/scale")
+    bundles = [o["data"] for o in cell.outputs if "text/html" in o.get("data", {})]
+    assert len(bundles) == 1, cell.outputs
+    page, text = bundles[0]["text/html"], bundles[0]["text/plain"]
+    assert "toy/scale  error" in text and "ValueError" in text
+    assert "ValueError" in page and "toy/scale" in page
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+    assert "&amp;amp;" in page                                  # escaped once, as written
+    assert "white-space:pre-wrap" in page and "white-space:pre;" not in page
+    assert not re.search(r"(min-|max-)?width:\s*[0-9.]+(px|em|ch|rem)", page), page[:500]
+    assert "w" * 300 in page                                    # one word: CSS breaks it, not the grader

@@ -162,3 +162,19 @@ def test_colab_notebook_in_a_fresh_kernel_with_no_course(tmp_path, toy):
     assert "not started" in outs["micrograd/backward"]
     state = json.loads((drive / "z2h" / ".z2h" / "progress.json").read_text())
     assert state["exercises"]["micrograd/value"]["status"] == "passed"
+
+
+def test_the_bundle_readme_installs_torch_as_the_project_readme_does(toy):
+    """A published bundle's README: the CPU wheel from PyTorch's CPU index on Linux, plain
+    `pip install torch` elsewhere, any torch from 2.1, never a pinned version; and where it runs."""
+    from grader.course.manifest import load_course
+    from grader.instructor.publish import _readme
+    text = _readme(load_course(toy), ["toy"])
+    assert "pip install torch --index-url https://download.pytorch.org/whl/cpu" in text
+    assert "plain `pip install torch`" in text and "torch from 2.1" in text
+    assert "torch==" not in text
+    for where in ("Linux", "macOS", "Windows", "WSL", "Colab", "from grader import check"):
+        assert where in text, where
+    project = (REPO / "README.md").read_text()
+    assert "pip install torch --index-url https://download.pytorch.org/whl/cpu" in project
+    assert "torch==" not in project.split("## The student loop")[0]
