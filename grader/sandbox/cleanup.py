@@ -202,7 +202,19 @@ def kill_children(me: int, spare: set[int], seconds: float = 2.0) -> None:
 
 
 def _children(me: int) -> list[int]:
-    """Live (not zombie) children of `me`, from /proc."""
+    """Children of `me`: from /proc/ME/task/*/children where the kernel offers it (the zygote asks
+    after every job: reading every process's stat took ~3.5 ms each time), else from every stat."""
+    try:
+        found: set[int] = set()
+        for task in os.listdir(f"/proc/{me}/task"):
+            with open(f"/proc/{me}/task/{task}/children") as f:
+                found.update(int(p) for p in f.read().split())
+        return sorted(found)
+    except (OSError, ValueError):
+        return _children_by_stat(me)
+
+
+def _children_by_stat(me: int) -> list[int]:
     out = []
     mine = str(me)
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():

@@ -185,3 +185,15 @@ def test_the_uid_killer_ends_a_job_uids_processes_and_no_one_elses():
         assert os.WEXITSTATUS(status) == 0
     finally:
         uids.release(uid)
+
+
+def test_the_fast_children_listing_agrees_with_every_stat():
+    from grader.sandbox.cleanup import _children, _children_by_stat
+    kids = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) for _ in range(2)]
+    try:
+        mine = {k.pid for k in kids}
+        assert mine <= set(_children(os.getpid())) and set(_children(os.getpid())) == set(_children_by_stat(os.getpid()))
+    finally:
+        for k in kids:
+            k.kill()
+            k.wait()
