@@ -76,8 +76,11 @@ def grade_submission(root: Path, sub: Path) -> dict:
             oracle = Oracle(s, worker, opts)
             doc = machine.as_gradescope(engine.grade_set(s, None, opts, None, worker, oracle))
     # for the instructor (Gradescope shows extra_data to staff only): the fixtures recorded at the
-    # secret seed when the zip was published stand in for the references; a live run says one is missing
-    doc.setdefault("extra_data", {})["reference_jobs_run"] = oracle.live_runs
+    # secret seed when the zip was published stand in for the references; a live run says one is
+    # missing, or that a failing check no known mistake explains was traced on the reference to
+    # point at the student's line (fixtures hold no traces)
+    traced = len(getattr(oracle, "pointer_traces", {}))
+    doc.setdefault("extra_data", {})["reference_jobs_run"] = oracle.live_runs + traced
     return doc
 
 
