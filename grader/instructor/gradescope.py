@@ -94,8 +94,16 @@ def secret_fixtures(s, seed: int, tmp: Path) -> dict[str, Path]:
     autograder reads them as local grading reads the course's, instead of running every reference
     for every submission (the gpt milestone alone takes a minute). A check not recorded (its
     dataset missing here) leaves its exercise's references to run there, live."""
+    from grader.grading import fixtures
     from grader.instructor.selfcheck import record_set
     record_set(s, tmp, seed)
+    failed = [f"{ex.id}: {name} ({run.status}: {(run.error or {}).get('message', '')[:160]})"
+              for ex in s.exercises for name, run in fixtures.reference_runs(fixtures.read(tmp, s.name, ex.name)).items()
+              if run.status not in ("ok", "skipped")]
+    if failed:   # a reference failure recorded here would fail every submission: never shipped
+        raise ContentError(s.solutions_dir, "the reference did not pass at the autograder's seed (a check that "
+                           "holds only at seed 0, or a machine too busy for a timeout: publish again); nothing "
+                           "was published:\n  " + "\n  ".join(failed))
     return {str(p.relative_to(tmp)): p for p in sorted((tmp / "data" / "fixtures" / s.name).glob("*.json"))}
 
 

@@ -211,7 +211,8 @@ def test_a_solved_gpt_submission_reaches_the_leaderboard(tmp_path, dataset, monk
         assert "tinyshakespeare.txt: present, sha256 verified" in (ag / "setup.out").read_text()
         monkeypatch.delenv("Z2H_DATA")   # as on Gradescope: the dataset travels in the zip
         solved = run(ag, {p.name: p.read_text() for p in (root / "solutions" / "gpt").glob("*.py")})
-        assert solved["score"] == sum(t["max_score"] for t in solved["tests"]), solved["output"]
+        assert solved["score"] == sum(t["max_score"] for t in solved["tests"]), \
+            [t["output"] for t in solved["tests"] if t["status"] != "passed"]
         [entry] = solved["leaderboard"]
         assert entry["name"] == "GPT validation loss" and entry["order"] == "asc" and 1.5 < entry["value"] <= 2.4
         milestone = next(t for t in solved["tests"] if "milestone" in t["name"])
@@ -219,3 +220,26 @@ def test_a_solved_gpt_submission_reaches_the_leaderboard(tmp_path, dataset, monk
         assert solved["extra_data"] == {"reference_jobs_run": 0}
     finally:
         shutil.rmtree(ag.parent, ignore_errors=True)
+
+
+def test_a_reference_that_fails_at_the_secret_seed_is_never_shipped(toy, tmp_path, capsys):
+    """The zip's fixtures are recorded once, at publish time: a reference failure there would fail
+    every submission on Gradescope, so publishing refuses in words."""
+    checks = toy / "exercises" / "toy" / "checks.py"
+    checks.write_text(checks.read_text() + '''
+
+@check("scale", "holds at seed 0 only")
+def fragile(m, ctx):
+    from grader.checks import check_seed
+    if ctx.seed != check_seed(0, "scale", "fragile"):
+        raise RuntimeError("only at seed 0")
+    return m.scale([1.0], 2.0)
+''')
+    manifest = toy / "exercises" / "toy" / "set.toml"
+    manifest.write_text(manifest.read_text().replace("points = 3\n", "points = 4\n"))
+    assert main(["dev", "record", "--root", str(toy)]) == 0
+    capsys.readouterr()
+    assert main(["publish", "toy", "--gradescope", "--out", str(tmp_path / "gs"), "--root", str(toy)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the reference did not pass at the autograder's seed" in out and "toy/scale: fragile (error" in out
+    assert not (tmp_path / "gs").exists() and not (tmp_path / "gs-autograder.zip").exists()
