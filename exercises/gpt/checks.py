@@ -591,8 +591,14 @@ class AdamW:
 MILESTONE = dict(n_embd=32, n_head=4, n_layer=2, block_size=16, batch_size=32, max_iters=600, lr=3e-3, eval_iters=50)
 
 
-@check("gpt", "milestone: your GPT, trained 600 steps on tinyshakespeare, beats the best bigram model's validation loss",
-       points=4, data=["tinyshakespeare.txt"], milestone=True, timeout=60)
+# The goal: the reference reaches 2.24; the best any bigram model can do on val is 2.48 (computed
+# below), so meeting it beats every bigram model. Its validation loss goes on Gradescope's leaderboard.
+GOAL = 2.4
+
+
+@check("gpt", f"milestone: your GPT, trained 600 steps on tinyshakespeare, reaches a validation loss <= {GOAL} "
+       "(the best bigram model's: 2.48)", points=4, data=["tinyshakespeare.txt"], milestone=True, timeout=60,
+       goal={"key": "val loss", "max": GOAL, "leaderboard": "GPT validation loss"})
 def beats_bigram(m, ctx):
     """Built only from your pieces: chars (vocab), batch (split, get_batch), and the GPT of your Blocks."""
     chars = importlib.import_module("chars")
@@ -633,4 +639,4 @@ def beats_bigram(m, ctx):
     gpt_val = sum(losses) / len(losses)
     print(f"bigram (counts) val loss {bigram_val:.4f}; your GPT val loss {gpt_val:.4f}")
     print(chars.decode(sample[0].tolist(), itos))
-    return {"GPT val loss < best bigram val loss": gpt_val < bigram_val}
+    return {"val loss": gpt_val, "best bigram val loss": bigram_val}

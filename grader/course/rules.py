@@ -50,10 +50,10 @@ _INDIRECT = {"globals", "vars", "locals", "eval", "exec", "getattr", "compile", 
              "modules", "__builtins__", "importlib"}   # ways to reach a name without writing it
 
 
-def _used_names(tree: ast.AST) -> set[str] | None:
+def _used_names(nodes: list[ast.AST]) -> set[str] | None:
     """Every name the file reads; None when it reaches names indirectly (then no import is 'unused')."""
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    attrs = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names = {n.id for n in nodes if isinstance(n, ast.Name)}
+    attrs = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
     return None if (names | attrs) & _INDIRECT else names
 
 
@@ -75,8 +75,9 @@ def check(source: str, rules: Rules) -> tuple[list[tuple[int, str]], list[tuple[
         return [], []
     except (RecursionError, MemoryError):  # the job's compiler may still manage: what cannot be read is refused
         return [(1, "the file is nested too deeply for the rules to be checked (split the long expression)")], []
-    used = _used_names(tree)
-    found, idle = _scan(tree, rules, used)
+    nodes = list(ast.walk(tree))   # walked once: walking is most of the cost, and a batch pays it per file
+    used = _used_names(nodes)
+    found, idle = _scan(nodes, rules, used)
     return _one_a_line(found), _one_a_line(idle)
 
 
@@ -87,10 +88,10 @@ def _one_a_line(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return sorted(first.items())
 
 
-def _scan(tree: ast.AST, rules: Rules, used: set[str] | None) -> tuple[list, list]:
+def _scan(nodes: list[ast.AST], rules: Rules, used: set[str] | None) -> tuple[list, list]:
     found: list[tuple[int, str]] = []
     idle: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
+    for node in nodes:
         sink = idle if _unused(node, used) else found
         names = []
         if isinstance(node, ast.Import):

@@ -43,31 +43,53 @@ def grade_many(s: ExerciseSet, folders: list[Path], only: Exercise | None = None
             worker.close()
 
 
+class _Files:
+    """A submission's files, each read and parsed once: exercises share the modules they import (in
+    micrograd, value.py was parsed eight times per student; a batch paid it in series)."""
+
+    def __init__(self, folder: Path):
+        self.folder, self._memo = folder, {}
+
+    def _get(self, key, make):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def text(self, name: str) -> str | None:
+        path = self.folder / f"{name}.py"
+        return self._get(("text", name), lambda: path.read_text(encoding="utf-8", errors="replace")
+                         if path.is_file() else None)
+
+    def unwritten(self, name: str) -> list[str]:
+        return self._get(("unwritten", name), lambda: stubs.unwritten(self.text(name) or ""))
+
+    def rules(self, name: str, ex_rules) -> tuple[list, list]:
+        return self._get(("rules", name, ex_rules), lambda: rules.check(self.text(name) or "", ex_rules))
+
+
 def _prepare(s: ExerciseSet, folder: Path, exercises: list[Exercise]) -> tuple[dict[str, ExerciseResult], list[Exercise]]:
     """Results pre-filled for missing files and broken rules; and the exercises left to run."""
     results, runnable = {}, []
+    files = _Files(folder)
     for ex in exercises:
         path = folder / f"{ex.name}.py"
         res = ExerciseResult(ex, Status.NOT_STARTED, max_points=ex.points, file=paths.in_course(path, s.root))
         results[ex.name] = res
-        if not path.is_file():
+        if files.text(ex.name) is None:
             res.status, res.detail = Status.ERROR, f"the file {res.file} is missing (grade reset {ex.id} restores it)"
             continue
-        source = path.read_text(encoding="utf-8", errors="replace")
-        res.unwritten = stubs.unwritten(source)
+        res.unwritten = list(files.unwritten(ex.name))
         for need in ex.needs:
-            other = folder / f"{need}.py"
-            left = stubs.unwritten(other.read_text(encoding="utf-8", errors="replace")) if other.is_file() else []
+            left = files.unwritten(need) if files.text(need) is not None else []
             if left:
-                res.blocked_by[f"{need}.py"] = left
-        res.violations, res.warnings = rules.check(source, ex.rules)
+                res.blocked_by[f"{need}.py"] = list(left)
+        found, warned = files.rules(ex.name, ex.rules)
+        res.violations, res.warnings = list(found), list(warned)
         for need in ex.needs:  # a rule broken in a module this one imports is broken here too
-            other = folder / f"{need}.py"
-            if other.is_file():
-                shown = paths.in_course(other, s.root)
+            if files.text(need) is not None:
+                shown = paths.in_course(folder / f"{need}.py", s.root)
                 res.violations += [(None, f"{shown}:{ln}: {msg} (this exercise imports {need}.py)")
-                                   for ln, msg in rules.violations(other.read_text(encoding="utf-8", errors="replace"),
-                                                                   ex.rules)]
+                                   for ln, msg in files.rules(need, ex.rules)[0]]
         if res.violations:
             res.status = Status.RULE_BROKEN
             continue

@@ -114,9 +114,10 @@ def run_from_json(name: str, d: dict) -> CheckRun:
     return CheckRun(name, RunStatus(d.get("status")), _unval(d.get("value")), d.get("error"))
 
 
-def write(root: Path, s, ex, digest: str, reference: dict, mistakes: dict) -> Path:
-    """reference: check -> CheckRun; mistakes: [(id, why, {check -> CheckRun})], in catalogue order."""
-    doc = {"format": FORMAT, "set": s.name, "exercise": ex.name, "sources": digest,
+def write(root: Path, s, ex, digest: str, reference: dict, mistakes: dict, seed: int = 0) -> Path:
+    """reference: check -> CheckRun; mistakes: [(id, why, {check -> CheckRun})], in catalogue order.
+    `seed`: the draw the checks ran with (the autograder's secret one); 0, the course's, is not written."""
+    doc = {"format": FORMAT, "set": s.name, "exercise": ex.name, "sources": digest, **({"seed": seed} if seed else {}),
            "reference": {n: run_to_json(r) for n, r in reference.items()},
            "mistakes": [{"id": mid, "why": why, "runs": {n: run_to_json(r) for n, r in runs.items()}}
                         for mid, why, runs in mistakes]}

@@ -3,7 +3,8 @@ must not read it), mode 0600.
 
 The zip holds the bundle, plus what students never see: the set's references and mistakes (it
 grades with a seed drawn at publish time, so values memorized from the bundle's fixtures are worth
-nothing there), the hidden checks, the datasets the set reads (sha256-verified by setup.sh, or
+nothing there) and their results recorded at that seed (fixtures: no reference runs per submission),
+the hidden checks, the datasets the set reads (sha256-verified by setup.sh, or
 fetched there with a clear failure), and autograder.json.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -75,14 +77,34 @@ def build(bundle: Path, s, extra: dict[str, Path]) -> Path:
     config = {"set": s.name, "seed": secrets.randbelow(2**31 - 2) + 1, "datasets": datasets}
     files = {str(p.relative_to(bundle)): p for p in sorted(bundle.rglob("*")) if p.is_file()}
     files.update(extra)
-    fd = os.open(zpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
-        for arc, p in files.items():
-            _add(z, arc, p.read_bytes())
-        _add(z, "setup.sh", SETUP_SH.encode(), 0o755)
-        _add(z, "run_autograder", RUN_AUTOGRADER.encode(), 0o755)
-        _add(z, "autograder.json", json.dumps(config, indent=1).encode())
+    with tempfile.TemporaryDirectory(prefix="z2h-secret-fixtures-") as tmp:
+        files.update(secret_fixtures(s, config["seed"], Path(tmp)))
+        fd = os.open(zpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+            for arc, p in files.items():
+                _add(z, arc, p.read_bytes())
+            _add(z, "setup.sh", SETUP_SH.encode(), 0o755)
+            _add(z, "run_autograder", RUN_AUTOGRADER.encode(), 0o755)
+            _add(z, "autograder.json", json.dumps(config, indent=1).encode())
     return zpath
+
+
+def secret_fixtures(s, seed: int, tmp: Path) -> dict[str, Path]:
+    """The references and mistakes recorded at the secret seed, as archive name -> file: the
+    autograder reads them as local grading reads the course's, instead of running every reference
+    for every submission (the gpt milestone alone takes a minute). A check not recorded (its
+    dataset missing here) leaves its exercise's references to run there, live."""
+    from grader.grading import fixtures
+    from grader.instructor.selfcheck import record_set
+    record_set(s, tmp, seed)
+    failed = [f"{ex.id}: {name} ({run.status}: {(run.error or {}).get('message', '')[:160]})"
+              for ex in s.exercises for name, run in fixtures.reference_runs(fixtures.read(tmp, s.name, ex.name)).items()
+              if run.status not in ("ok", "skipped")]
+    if failed:   # a reference failure recorded here would fail every submission: never shipped
+        raise ContentError(s.solutions_dir, "the reference did not pass at the autograder's seed (a check that "
+                           "holds only at seed 0, or a machine too busy for a timeout: publish again); nothing "
+                           "was published:\n  " + "\n  ".join(failed))
+    return {str(p.relative_to(tmp)): p for p in sorted((tmp / "data" / "fixtures" / s.name).glob("*.json"))}
 
 
 def _add(z: zipfile.ZipFile, arc: str, data: bytes, mode: int = 0o644) -> None:

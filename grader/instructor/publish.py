@@ -155,7 +155,8 @@ Sets in this bundle: {", ".join(names)}.
 
 
 def gradescope_zip(bundle: Path, names: list[str], course: Course) -> Path:
-    """autograder.zip beside the bundle: the bundle, plus the references, mistakes, hidden checks and datasets."""
+    """autograder.zip beside the bundle: the bundle, plus the references, mistakes, hidden checks, datasets
+    and fixtures recorded at the zip's secret seed."""
     from grader.instructor import gradescope
     if len(names) != 1:
         raise ContentError(bundle, "a Gradescope autograder grades one set: publish one set with --gradescope")
@@ -165,6 +166,4 @@ def gradescope_zip(bundle: Path, names: list[str], course: Course) -> Path:
     for p in map(Path, s.check_files()):  # the full checks, hidden ones included
         extra[str(p.relative_to(course.root))] = p
     extra[f"exercises/{s.name}/set.toml"] = s.dir / "set.toml"
-    for p in sorted((course.root / "data" / "fixtures" / s.name).glob("*.json")):
-        extra[str(p.relative_to(course.root))] = p
-    return gradescope.build(bundle, s, extra)
+    return gradescope.build(bundle, s, extra)   # with the fixtures, recorded at the secret seed

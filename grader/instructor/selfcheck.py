@@ -62,20 +62,26 @@ def record(course: Course, names: list[str] | None = None, on_set=None) -> list[
     Returns warnings (checks whose dataset was missing are not recorded)."""
     warnings = []
     for name in names or course.set_names:
-        s = course.set(name)
         on_set and on_set(name)
-        with start_worker(s) as worker:
-            todo = plan(check_metas(worker), list(s.exercises), Options())
-            oracle = Oracle(s, worker, Options(), record=True)
-            ref = oracle.reference(list(s.exercises), todo)
-            wrong = oracle.mistakes([e.name for e in s.exercises], todo)
-            for ex in s.exercises:
-                lost = [m.name for m in todo[ex.name] if m.name not in ref[ex.name]]
-                if lost:
-                    warnings.append(f"{ex.id}: not recorded (dataset missing): {', '.join(lost)}")
-                digest = fixtures.sources_hash(s, ex)
-                fixtures.write(course.root, s, ex, digest, ref[ex.name],
-                               [(m.id, m.why, runs) for m, runs in wrong[ex.name]])
+        warnings += record_set(course.set(name), course.root)
+    return warnings
+
+
+def record_set(s: ExerciseSet, root: Path, seed: int = 0) -> list[str]:
+    """The set's fixtures under root/data/fixtures, at `seed` (the autograder's secret one, or 0)."""
+    warnings = []
+    opts = Options(seed=seed)
+    with start_worker(s) as worker:
+        todo = plan(check_metas(worker), list(s.exercises), opts)
+        oracle = Oracle(s, worker, opts, record=True)
+        ref = oracle.reference(list(s.exercises), todo)
+        wrong = oracle.mistakes([e.name for e in s.exercises], todo)
+        for ex in s.exercises:
+            lost = [m.name for m in todo[ex.name] if m.name not in ref[ex.name]]
+            if lost:
+                warnings.append(f"{ex.id}: not recorded (dataset missing): {', '.join(lost)}")
+            fixtures.write(root, s, ex, fixtures.sources_hash(s, ex), ref[ex.name],
+                           [(m.id, m.why, runs) for m, runs in wrong[ex.name]], seed)
     return warnings
 
 

@@ -16,6 +16,8 @@ import signal
 import stat
 import time
 
+from grader.sandbox import uids
+
 _DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)   # Windows has neither
 
 
@@ -200,7 +202,19 @@ def kill_children(me: int, spare: set[int], seconds: float = 2.0) -> None:
 
 
 def _children(me: int) -> list[int]:
-    """Live (not zombie) children of `me`, from /proc."""
+    """Children of `me`: from /proc/ME/task/*/children where the kernel offers it (the zygote asks
+    after every job: reading every process's stat took ~3.5 ms each time), else from every stat."""
+    try:
+        found: set[int] = set()
+        for task in os.listdir(f"/proc/{me}/task"):
+            with open(f"/proc/{me}/task/{task}/children") as f:
+                found.update(int(p) for p in f.read().split())
+        return sorted(found)
+    except (OSError, ValueError):
+        return _children_by_stat(me)
+
+
+def _children_by_stat(me: int) -> list[int]:
     out = []
     mine = str(me)
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
@@ -214,3 +228,73 @@ def _children(me: int) -> list[int]:
         if len(fields) > 1 and fields[1] == mine:
             out.append(int(entry))
     return out
+
+
+class UidKiller:
+    """`kill_uid` done by a small helper process, forked before the zygote imports torch.
+
+    kill_uid forks (its helper takes the uid); forked from the zygote, with torch mapped, that fork
+    and its teardown cost ~30 ms, paid once per isolated job and in series, since the zygote waits:
+    a third of a batch's time. Forked from this small process it costs ~1 ms. Should the helper be
+    gone, the zygote kills as before, itself."""
+
+    def __init__(self) -> None:
+        self.pid: int | None = None
+        if not hasattr(os, "fork") or os.geteuid() != 0:
+            return   # not root: no job runs as a uid of its own, nothing to kill by uid
+        ask_r, ask_w = os.pipe()
+        say_r, say_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(ask_w)
+            os.close(say_r)
+            _serve_kills(ask_r, say_w)   # never returns
+        os.close(ask_r)
+        os.close(say_w)
+        self.pid, self._ask, self._say = pid, ask_w, say_r
+
+    def kill_uid(self, uid: int) -> bool:
+        if self.pid is not None:
+            try:
+                os.write(self._ask, uid.to_bytes(4, "little"))
+                reply = os.read(self._say, 1)
+                if reply:
+                    return reply == b"1"
+            except OSError:
+                pass
+            self.pid = None   # the helper is gone: kill from here, slowly but surely
+        return kill_uid(uid)
+
+    def close_in_job(self) -> None:
+        """In a forked job: drop the pipes, or the job (root's helper listening) could name a uid to kill."""
+        if self.pid is not None:
+            os.close(self._ask)
+            os.close(self._say)
+            self.pid = None
+
+
+def _serve_kills(ask: int, say: int) -> None:
+    """The helper: a uid in, kill_uid, one byte out; ends with the zygote (its pipe closes)."""
+    code = 0
+    try:
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1):   # not the zygote's pipes: the grader must see them close when the zygote ends
+            os.dup2(null, fd)
+        while True:
+            data = b""
+            while len(data) < 4:
+                part = os.read(ask, 4 - len(data))
+                if not part:
+                    return
+                data += part
+            uid = int.from_bytes(data, "little")
+            os.write(say, b"1" if uids.ours(uid) and kill_uid(uid) else b"0")   # job uids only, never an account's
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)

@@ -18,7 +18,7 @@ import traceback
 
 from grader.sandbox.child import run_job
 from grader.sandbox import uids as uids_range
-from grader.sandbox.cleanup import kill_children, kill_uid, remove_tree
+from grader.sandbox.cleanup import UidKiller, kill_children, remove_tree
 
 
 def _send(obj: dict) -> None:
@@ -66,6 +66,7 @@ PRELOAD = ("grader.checks", "grader.sandbox.wire", "resource", "importlib.util",
 def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     hello = json.loads(sys.stdin.buffer.readline())
+    killer = UidKiller()   # forked while this process is small: see UidKiller
     try:
         for name in (*PRELOAD, *hello["preload"]):
             __import__(name)
@@ -79,7 +80,9 @@ def main() -> None:
         _send({"ready": False, "error": traceback.format_exc(limit=-3)})
         return
     _send({"ready": True, "checks": [c.meta() for c in registry]})
-    _serve({(c.exercise, c.name): c for c in registry}, hello.get("folder"))
+    import gc
+    gc.freeze()   # what is loaded now is never collected: a job's collections leave its pages shared
+    _serve({(c.exercise, c.name): c for c in registry}, hello.get("folder"), killer)
 
 
 def _warm_torch(torch) -> None:
@@ -98,13 +101,13 @@ def _become_subreaper() -> None:
         pass
 
 
-def _kill_orphans(jobs: dict[int, str]) -> None:
+def _kill_orphans(jobs: dict[int, str], killer: UidKiller) -> None:
     """End every child of ours that is not a running job (what a finished job left behind), and
-    what those had forked, round after round until none is left."""
-    kill_children(os.getpid(), set(jobs))
+    what those had forked, round after round until none is left (the uid killer is no orphan)."""
+    kill_children(os.getpid(), set(jobs) | ({killer.pid} if killer.pid else set()))
 
 
-def _serve(registry: dict, folder: str | None = None) -> None:
+def _serve(registry: dict, folder: str | None, killer: UidKiller) -> None:
     _become_subreaper()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -117,7 +120,7 @@ def _serve(registry: dict, folder: str | None = None) -> None:
         ready, _, _ = select.select([0, wake_r], [], [], 1.0)
         if wake_r in ready:
             os.read(wake_r, 4096)
-        _reap(jobs, uids)
+        _reap(jobs, uids, killer)
         if 0 not in ready:
             continue
         chunk = os.read(0, 65536)
@@ -126,8 +129,8 @@ def _serve(registry: dict, folder: str | None = None) -> None:
                 _killpg(pid)
             for uid in set(uids.values()):
                 if uids_range.ours(uid):
-                    kill_uid(uid)
-            _kill_orphans({})
+                    killer.kill_uid(uid)
+            _kill_orphans({}, killer)
             if folder:  # the grader may be gone for good (killed): its jobs' folders go with us
                 remove_tree(folder)
             os._exit(0)  # skip torch's slow teardown: the parent waits for this exit
@@ -139,6 +142,7 @@ def _serve(registry: dict, folder: str | None = None) -> None:
             if pid == 0:
                 os.close(wake_r)
                 os.close(wake_w)
+                killer.close_in_job()
                 run_job(req, registry)  # never returns
             jobs[pid] = req["job"]
             if (req.get("limits") or {}).get("drop") and os.geteuid() == 0:
@@ -146,7 +150,7 @@ def _serve(registry: dict, folder: str | None = None) -> None:
             _send({"job": req["job"], "pid": pid})
 
 
-def _reap(jobs: dict[int, str], uids: dict[int, int]) -> None:
+def _reap(jobs: dict[int, str], uids: dict[int, int], killer: UidKiller) -> None:
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -159,8 +163,8 @@ def _reap(jobs: dict[int, str], uids: dict[int, int]) -> None:
             _killpg(pid)  # whatever the job left running dies with it
             uid = uids.pop(pid, 0)
             if uids_range.ours(uid):  # and whatever runs as its uid (never nobody): forks that left the group
-                kill_uid(uid)
-        _kill_orphans(jobs)  # an orphan that ended may have left children of its own to us
+                killer.kill_uid(uid)
+        _kill_orphans(jobs, killer)  # an orphan that ended may have left children of its own to us
         if job is not None:
             sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
             code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None

@@ -108,3 +108,27 @@ def test_gradebook_cells_are_one_line_and_never_a_formula():
     from grader.instructor import gradebook
     assert gradebook._clip('=HYPERLINK("http://x")\nmore') == "'=HYPERLINK(\"http://x\") more"
     assert len(gradebook._clip("x" * 10_000)) == gradebook.MAX_FIELD and gradebook._clip(3) == 3
+
+
+def test_each_student_has_own_seconds_and_a_milestone_that_could_not_run_is_flagged(toy, tmp_path, monkeypatch):
+    """Findings 8: every row carried the whole batch's seconds; nothing said a milestone was not graded."""
+    monkeypatch.delenv("Z2H_DATA", raising=False)
+    checks = toy / "exercises" / "toy" / "checks.py"
+    checks.write_text(checks.read_text() + '''
+
+@check("counter", "milestone: reads a dataset", milestone=True, data=["absent.txt"])
+def reads(m, ctx):
+    return ctx.data("absent.txt").read_text()
+''')
+    manifest = toy / "exercises" / "toy" / "set.toml"
+    manifest.write_text(manifest.read_text().replace("points = 2\n", "points = 3\n"))
+    assert main(["dev", "record", "--allow-missing", "--root", str(toy)]) == 0
+    subs = make_class(toy, tmp_path, ("fast", "slow"))
+    slow = subs / "slow" / "scale.py"
+    slow.write_text("import time\n" + slow.read_text().replace("    return [k * x", "    time.sleep(0.4)\n    return [k * x"))
+    out = tmp_path / "grades"
+    assert main(["batch", "toy", str(subs / "fast"), str(subs / "slow"), "--out", str(out), "--root", str(toy)]) == 0
+    rows = book(out)
+    assert float(rows["slow"]["seconds"]) >= 0.8 > float(rows["fast"]["seconds"])   # two checks of scale sleep
+    assert rows["fast"]["not_graded"] == rows["slow"]["not_graded"] == "counter/reads"
+    assert json.loads((out / "fast.json").read_text())["seconds"] < 0.8

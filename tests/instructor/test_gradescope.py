@@ -75,9 +75,7 @@ def course_with_milestone(toy):
 
 @pytest.fixture
 def autograder(toy, tmp_path, monkeypatch):
-    # Gradescope's /autograder is traversable by every uid; pytest's tmp folders are 0700 (root's).
-    ag = Path(tempfile.mkdtemp(prefix="z2h-fake-autograder-")) / "autograder"
-    os.chmod(ag.parent, 0o755)
+    ag = fake_autograder()
     yield from _autograder(toy, tmp_path, monkeypatch, ag)
     shutil.rmtree(ag.parent, ignore_errors=True)
 
@@ -85,7 +83,15 @@ def autograder(toy, tmp_path, monkeypatch):
 def _autograder(toy, tmp_path, monkeypatch, ag):
     monkeypatch.delenv("Z2H_DATA", raising=False)
     course_with_milestone(toy)
-    assert main(["publish", "toy", "--gradescope", "--out", str(tmp_path / "gs"), "--root", str(toy)]) == 0
+    unpack(toy, "toy", tmp_path, ag)
+    assert "toy.txt: present, sha256 verified" in (ag / "setup.out").read_text()
+    yield toy, ag
+
+
+def unpack(root, set_name, tmp_path, ag) -> None:
+    """`grade publish SET --gradescope`, the zip extracted to ag/source, setup.sh's project steps run
+    and run_autograder written to ag/run, with /autograder rewritten to `ag`."""
+    assert main(["publish", set_name, "--gradescope", "--out", str(tmp_path / "gs"), "--root", str(root)]) == 0
     zpath = tmp_path / "gs-autograder.zip"
     assert not list((tmp_path / "gs").rglob("*.zip")) and stat.S_IMODE(zpath.stat().st_mode) == 0o600
     with zipfile.ZipFile(zpath) as z:
@@ -99,9 +105,15 @@ def _autograder(toy, tmp_path, monkeypatch, ag):
     project = "set -euo pipefail\n" + setup.split("# --- project", 1)[1]
     r = subprocess.run(["bash", "-c", project], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert "toy.txt: present, sha256 verified" in r.stdout
+    (ag / "setup.out").write_text(r.stdout)
     (ag / "run").write_text(rewrite("run_autograder"))
-    yield toy, ag
+
+
+def fake_autograder() -> Path:
+    # Gradescope's /autograder is traversable by every uid; pytest's tmp folders are 0700 (root's).
+    ag = Path(tempfile.mkdtemp(prefix="z2h-fake-autograder-")) / "autograder"
+    os.chmod(ag.parent, 0o755)
+    return ag
 
 
 def run(ag, files: dict) -> dict:
@@ -127,10 +139,28 @@ def test_autograder_end_to_end(autograder):
     assert 'torch==2.13.0' in setup and "download.pytorch.org/whl/cpu" in setup
     cfg = json.loads((ag / "source" / "autograder.json").read_text())
     assert cfg["seed"] != 0 and "toy.txt" in cfg["datasets"]
+    recorded = {p.name: json.loads(p.read_text()) for p in (ag / "source" / "data" / "fixtures" / "toy").glob("*.json")}
+    assert recorded and all(doc["seed"] == cfg["seed"] for doc in recorded.values())   # at the secret seed
 
     solved = run(ag, sol)
     assert solved["score"] == 3 + 2 + 3 + 1 == sum(t["max_score"] for t in solved["tests"])
     assert all(t["status"] == "passed" for t in solved["tests"])
+    assert solved["extra_data"] == {"reference_jobs_run": 0}   # the references came from those fixtures
+
+    # values memorized from the bundle's fixtures (seed 0) pass locally and are worth nothing here
+    seeded = json.loads((toy / "data" / "fixtures" / "toy" / "scale.json").read_text())["reference"]["seeded"]["value"]
+    assert isinstance(seeded, list) and len(seeded) == 5
+    memo = sol["scale.py"].replace("    return [k * x for x in xs]",
+                                   f"    return {seeded!r} if len(xs) == 5 else [k * x for x in xs]")
+    (ag / "memo").mkdir()
+    (ag / "memo" / "scale.py").write_text(memo)
+    (ag / "memo" / "counter.py").write_text(sol["counter.py"])
+    from grader.course.manifest import load_course
+    from grader.grading import engine
+    from grader.grading.jobs import Options
+    assert engine.grade_set(load_course(toy).set("toy"), opts=Options(student_dir=ag / "memo")).all_passed
+    memorized = run(ag, {**sol, "scale.py": memo})
+    assert [t["name"] for t in memorized["tests"] if t["status"] == "failed"] == ["toy/scale: scales by a seeded random factor"]
     assert solved["leaderboard"] == [{"name": "loss", "value": 0.06, "order": "asc"}]
     hidden = next(t for t in solved["tests"] if "hidden factor" in t["name"])
     assert hidden["visibility"] == "after_due_date"
@@ -163,3 +193,53 @@ def test_a_milestone_that_cannot_run_is_never_a_silent_zero(autograder):
     assert "NOT GRADED" in doc["output"] and doc["extra_data"]["not_graded"]
     milestone = next(t for t in doc["tests"] if "milestone" in t["name"])
     assert milestone["output"].startswith("NOT GRADED")
+
+
+@pytest.mark.slow
+def test_a_solved_gpt_submission_reaches_the_leaderboard(tmp_path, dataset, monkeypatch):
+    """The real gpt set: its milestone's goal (validation loss <= 2.4) puts the loss on Gradescope's
+    leaderboard; the references (the milestone's too) come from fixtures recorded at publish time."""
+    from tests.helpers import REPO
+    data = dataset("tinyshakespeare.txt")
+    root = tmp_path / "course"
+    for d in ("exercises", "solutions", "data/fixtures"):
+        shutil.copytree(REPO / d, root / d, ignore=shutil.ignore_patterns("__pycache__", ".z2h"))
+    monkeypatch.setenv("Z2H_DATA", str(data.parent))
+    ag = fake_autograder()
+    try:
+        unpack(root, "gpt", tmp_path, ag)
+        assert "tinyshakespeare.txt: present, sha256 verified" in (ag / "setup.out").read_text()
+        monkeypatch.delenv("Z2H_DATA")   # as on Gradescope: the dataset travels in the zip
+        solved = run(ag, {p.name: p.read_text() for p in (root / "solutions" / "gpt").glob("*.py")})
+        assert solved["score"] == sum(t["max_score"] for t in solved["tests"]), \
+            [t["output"] for t in solved["tests"] if t["status"] != "passed"]
+        [entry] = solved["leaderboard"]
+        assert entry["name"] == "GPT validation loss" and entry["order"] == "asc" and 1.5 < entry["value"] <= 2.4
+        milestone = next(t for t in solved["tests"] if "milestone" in t["name"])
+        assert milestone["status"] == "passed" and milestone["score"] == 4
+        assert solved["extra_data"] == {"reference_jobs_run": 0}
+    finally:
+        shutil.rmtree(ag.parent, ignore_errors=True)
+
+
+def test_a_reference_that_fails_at_the_secret_seed_is_never_shipped(toy, tmp_path, capsys):
+    """The zip's fixtures are recorded once, at publish time: a reference failure there would fail
+    every submission on Gradescope, so publishing refuses in words."""
+    checks = toy / "exercises" / "toy" / "checks.py"
+    checks.write_text(checks.read_text() + '''
+
+@check("scale", "holds at seed 0 only")
+def fragile(m, ctx):
+    from grader.checks import check_seed
+    if ctx.seed != check_seed(0, "scale", "fragile"):
+        raise RuntimeError("only at seed 0")
+    return m.scale([1.0], 2.0)
+''')
+    manifest = toy / "exercises" / "toy" / "set.toml"
+    manifest.write_text(manifest.read_text().replace("points = 3\n", "points = 4\n"))
+    assert main(["dev", "record", "--root", str(toy)]) == 0
+    capsys.readouterr()
+    assert main(["publish", "toy", "--gradescope", "--out", str(tmp_path / "gs"), "--root", str(toy)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the reference did not pass at the autograder's seed" in out and "toy/scale: fragile (error" in out
+    assert not (tmp_path / "gs").exists() and not (tmp_path / "gs-autograder.zip").exists()

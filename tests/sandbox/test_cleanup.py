@@ -134,3 +134,66 @@ def test_two_graders_never_lease_the_same_uid():
             uids.release(u)
         for p in procs:
             p.wait(timeout=10)
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="runs processes as another uid")
+def test_the_uid_killer_ends_a_job_uids_processes_and_no_one_elses():
+    """The zygote's small helper does kill_uid for it (cheap forks); it takes job uids only, and a
+    forked job drops its pipes, so a job cannot ask root's helper to kill anything."""
+    from grader.sandbox.cleanup import UidKiller, _live_of
+    from grader.sandbox.zygote import _become_subreaper
+    uid = uids.lease()
+    try:
+        keeper = os.fork()
+        if keeper == 0:
+            code = 1
+            try:
+                _become_subreaper()
+                killer = UidKiller()
+                if os.fork() == 0:  # a chain of forks as the uid, in a session of its own
+                    killer.close_in_job()
+                    os.setsid()
+                    os.setgid(uid)
+                    os.setuid(uid)
+                    while True:
+                        if os.fork():
+                            os._exit(0)
+                        time.sleep(0.001)
+                time.sleep(0.3)
+                ask, say = killer._ask, killer._say
+                refused = not killer.kill_uid(0) and not killer.kill_uid(os.getuid()) and killer.pid is not None
+                killed = killer.kill_uid(uid)
+                kill_children(os.getpid(), {killer.pid})
+                job = os.fork()
+                if job == 0:   # what a job sees of the helper's pipes after close_in_job: nothing
+                    killer.close_in_job()
+                    try:
+                        os.fstat(ask)
+                        os._exit(1)
+                    except OSError:
+                        pass
+                    try:
+                        os.fstat(say)
+                        os._exit(1)
+                    except OSError:
+                        os._exit(0)
+                _, st = os.waitpid(job, 0)
+                code = 0 if refused and killed and not _live_of(uid) and os.WEXITSTATUS(st) == 0 else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(keeper, 0)
+        assert os.WEXITSTATUS(status) == 0
+    finally:
+        uids.release(uid)
+
+
+def test_the_fast_children_listing_agrees_with_every_stat():
+    from grader.sandbox.cleanup import _children, _children_by_stat
+    kids = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) for _ in range(2)]
+    try:
+        mine = {k.pid for k in kids}
+        assert mine <= set(_children(os.getpid())) and set(_children(os.getpid())) == set(_children_by_stat(os.getpid()))
+    finally:
+        for k in kids:
+            k.kill()
+            k.wait()
