@@ -55,13 +55,15 @@ def _clean(trace) -> tuple[list, str] | None:
     out = []
     if len(trace["events"]) > MAX_EVENTS:
         return None   # more than a job's tracer records: not a trace
-    for ev in trace["events"]:
-        if type(ev) is not list or len(ev) != 2 or type(ev[0]) is not int or type(ev[1]) is not list:
+    for n, ev in enumerate(trace["events"]):
+        if type(ev) is not list or len(ev) not in (2, 3) or type(ev[0]) is not int or type(ev[1]) is not list:
+            return None
+        if len(ev) == 3 and type(ev[2]) is not int:
             return None
         vals = [v for v in ev[1] if _valid(v)]
         if len(vals) != len(ev[1]) or len(vals) > MAX_PER_LINE + 1:
             return None
-        out.append((ev[0], vals))
+        out.append((ev[0], vals, ev[2] if len(ev) == 3 else -1 - n))   # (line, values, which execution of it)
     return out, str(trace.get("cut") or "")
 
 
@@ -130,13 +132,13 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         return None
     (ref_events, ref_cut), (stu_events, _) = ref, stu
     pool: dict[tuple, list] = {}
-    order = [v for _, vals in ref_events for v in vals]
+    order = [v for _, vals, _ in ref_events for v in vals]
     for i, v in enumerate(order):
         pool.setdefault(_bucket(v), []).append(i)
         pool.setdefault(_bucket(v, True), []).append(i)
     known = {v.get("f", "") for v in order}
     used, cursor = set(), [0]
-    lines_of = [ln for ln, vals in ref_events for _ in vals]
+    lines_of = [ln for ln, vals, _ in ref_events for _ in vals]
     mapped: dict[int, set] = {}   # student line -> the reference lines its values matched
 
     def take(v: dict) -> bool:
@@ -152,24 +154,31 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
                 used.add(i)
                 cursor[0] = max(cursor[0], i + 1)
                 mapped.setdefault(line_now[0], set()).add(lines_of[i])
+                matched_at.setdefault(line_now[0], set()).add(line_now[1])
                 return True
         return False
 
-    line_now = [0]
-    for n, (line, vals) in enumerate(stu_events):
-        line_now[0] = line
-        bad = [v for v in vals if not take(v)]
+    line_now = [0, 0]
+    matched_at: dict[int, set] = {}   # student line -> the executions of it whose values matched
+    for n, (line, vals, xid) in enumerate(stu_events):
+        line_now[0], line_now[1] = line, xid
+        # a constant of the student's own (a name the reference has not) is no step of the computation
+        bad = [v for v in vals if not take(v) and not (v.get("f", "").startswith("<module>.") and v["f"] not in known)]
         if not bad:
             continue
         if line in loops:
             return None   # a for line binds what was made elsewhere (or iterates over the wrong thing): unsure
-        if len(mapped.get(line, ())) > 1 or (STATEFUL and line in mapped) or bad[0].get("m"):
-            # (m: a container returned as the frame held it, changed in place where the trace may not see)
+        if len(mapped.get(line, ())) > 1:
             return None   # this line's values matched several reference lines before: which it stands for is unsure
+        if STATEFUL and matched_at.get(line, set()) - {xid}:
+            return None   # this line matched before: state carried across iterations
+        if bad[0].get("m"):
+            return None   # a container returned as the frame held it, changed in place where the trace may not see
         if ref_cut and cursor[0] >= len(order) - 1:
             return None   # the reference's trace ran out: nothing to compare with
         here = bad[0].get("f")
-        later = [v for _, vs in stu_events[n + 1:] for v in vs if v.get("f") == here][:REJOIN]
+        # (a small number or a single character matches by coincidence: it says nothing of the way back)
+        later = [v for _, vs, _ in stu_events[n + 1:] for v in vs if v.get("f") == here and not _coincidental(v)][:REJOIN]
         if len(later) >= 3 and sum(map(take, later)) >= 0.75 * len(later):
             return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
         return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
@@ -181,6 +190,10 @@ def _low_information(v: dict) -> bool:
     vals = v.get("v")
     return v["k"] == "v" and v["s"] == [] and vals is not None and len(vals) == 1 and vals[0] == vals[0] and \
         abs(vals[0]) < 1000 and float(vals[0]).is_integer()
+
+
+def _coincidental(v: dict) -> bool:
+    return _low_information(v) or (v["d"] == "str" and len(v.get("r", "")) <= 1)
 
 
 def _nearest(v: dict, order: list, used: set, cursor: int) -> dict | None:

@@ -18,6 +18,7 @@ and MAX_SECONDS of tracing, then tracing stops and the trace says it was cut.
 """
 from __future__ import annotations
 
+import ast
 import math
 import sys
 import time
@@ -25,13 +26,14 @@ import weakref
 
 CAP = 64            # values kept in full per summary; beyond, statistics
 MAX_EVENTS = 4000   # lines recorded per check
-MAX_PER_LINE = 8    # values recorded per executed line
+MAX_PER_LINE = 16   # values recorded per executed line
 MODULES = True
 DEEP = True
-MAX_ATTRS = 16      # attributes watched per object
+MAX_ATTRS = 32      # attributes watched per object
 MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
 _ATTRS = ("grad", "data")
 _len, _type, _float, _id, _isinstance, _getattr = len, type, float, id, isinstance, getattr   # before any student code
+_open = open
 
 
 def _num(x) -> bool:
@@ -62,6 +64,8 @@ def summarize(x) -> dict | None:
     if t in (list, tuple):
         if _len(x) and all(_num(v) for v in x[:CAP]) and all(_num(v) for v in x[-CAP:]):
             return _array_summary("num", [_len(x)], x)
+        if _len(x) and all(_num(_data(v)) for v in x[:CAP]) and all(_num(_data(v)) for v in x[-CAP:]):
+            return _array_summary("num", [_len(x)], [_data(v) for v in x])   # micrograd Values: their .data
         if _len(x) and all(_type(v) in (list, tuple) and _len(v) == _len(x[0]) and all(_num(u) for u in v)
                            for v in x[:CAP]) and _len(x[-1]) == _len(x[0]):
             rows = x if _len(x) <= CAP else list(x[:CAP // 2]) + list(x[-CAP // 2:])   # large: its ends
@@ -86,6 +90,12 @@ def summarize(x) -> dict | None:
                 if fin.numel() else [math.nan] * 4
             return {"d": kind, "s": list(x.shape), "st": st, "h": f[:8].tolist() + f[-8:].tolist()}
     return None
+
+
+def _data(x):
+    """A micrograd-like object's numeric .data (None when x is not one)."""
+    d = _getattr(x, "__dict__", None)
+    return d.get("data") if _type(d) is dict and not _num(x) else None
 
 
 def _array_summary(kind: str, shape: list, seq) -> dict:
@@ -120,6 +130,9 @@ def _watched(x) -> list:
         for a, v in list(d.items())[:MAX_ATTRS]:
             if _type(a) is str and not a.startswith("__") and (_num(v) or _tensor(v)):
                 out.append(("grad" if a == "grad" else "v", a, v))
+            elif _type(a) is str and not a.startswith("_") and a not in _ATTRS and (_num(_data(v)) or (
+                    _type(v) in (list, tuple) and _len(v) and _num(_data(v[0])))):
+                out.append(("v", a, v if _type(v) in (list, tuple) else _data(v)))   # a Value held (self.b), a list of them (self.w)
         for a, v in _module_tensors(d) if MODULES else ():   # an nn.Module: its buffers, parameters, and its layers' parameters
             out.append(("v", a, v))
         return out[:MAX_ATTRS]
@@ -174,8 +187,15 @@ class Tracer:
         self._frames: dict = {}
         self._spent = 0.0
         self._seen: dict = {}     # id -> the object (numbers, strings) or a weak reference (tensors)
+        self._xid = 0             # executions of lines: each line event, and each frame's start, is a new one
+        self._consts: dict = {}   # module constant -> the line that assigned it (recorded when first read)
+        self._const_ids: dict = {}
 
     def run(self, fn):
+        try:
+            self._consts, self._const_ids = _constants(sys.modules.get(self.module))
+        except Exception:   # an odd module: no constants, the trace goes on
+            self._consts, self._const_ids = {}, {}
         sys.settrace(self._global)
         try:
             return fn()
@@ -196,13 +216,36 @@ class Tracer:
             state[1] = self._snapshot(frame)
         else:
             snap = self._snapshot(frame)
-            self._frames[_id(frame)] = [frame.f_lineno, snap, {_id(x) for k, kind, x in snap.values()}]
+            # a comprehension runs within its caller's line: the same execution of that line, all along
+            caller = self._frames.get(_id(frame.f_back)) if frame.f_code.co_name.startswith("<") else None
+            self._frames[_id(frame)] = [frame.f_lineno, snap, {_id(x) for k, kind, x in snap.values()},
+                                        caller[3] if caller else self._next(), caller is not None]
             if self._mine(frame.f_back):
                 self._record_call(frame, snap)
-            else:
+            try:
+                self._read_constants(frame, snap)
+            except Exception as e:   # a constant that cannot be summarized ends the trace, never the check
+                self.cut = f"tracing stopped: {type(e).__name__}"
+            if not self._mine(frame.f_back):
                 for _, (k, kind, x) in snap.items():
                     self._is_new(x)   # the check's inputs: on the path by definition
         return self._local
+
+    def _next(self) -> int:
+        self._xid += 1
+        return self._xid
+
+    def _read_constants(self, frame, snap: dict) -> None:
+        """Module constants a new frame reads (by name, or handed in: a default argument), each recorded once,
+        at the line that assigned it: set at import, they are seen nowhere else."""
+        if not self._consts:
+            return
+        names = [n for n in frame.f_code.co_names if n in self._consts]
+        names += [self._const_ids[_id(x)] for k, kind, x in snap.values() if _id(x) in self._const_ids]
+        for n in names:
+            if n in self._consts and _len(self.events) < MAX_EVENTS:
+                line = self._consts.pop(n)
+                self._record(line, "<module>." + n[:100], [("v", frame.f_globals.get(n))], False, xid=self._next())
 
     def _local(self, frame, event, arg):
         if self.cut:
@@ -228,12 +271,16 @@ class Tracer:
                     attrs = {_id(x) for n, (k, kind, x) in state[1].items() if type(n) is tuple}
                     self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
                                                            if type(n) is str or _id(snap[n][2]) not in state[2]], False,
-                                 held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs})
+                                 held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs},
+                                 xid=state[3])
                 if event == "return":
                     self._frames.pop(_id(frame), None)
                     held = _type(arg) in (list, dict) and any(x is arg for _, _, x in state[1].values())
-                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held={_id(arg)} if held else ())
+                    self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held={_id(arg)} if held else (),
+                                 xid=state[3])
                 state[0], state[1] = frame.f_lineno, snap
+                if not state[4]:
+                    state[3] = self._next()
         except Exception as e:  # a value that cannot be summarized ends the trace, never the check
             self.cut = f"tracing stopped: {type(e).__name__}"
         self._spent += time.perf_counter() - t0
@@ -273,10 +320,12 @@ class Tracer:
         parts = [summarize(x) if x is not None else None for x in args]
         call = {"k": "call", "d": "args", "s": [_len(parts)], "f": _qual(frame),
                 "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
-        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call)
+        caller = self._frames.get(_id(frame.f_back))
+        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call,
+                     xid=caller[3] if caller else self._next())
 
     def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,
-                held=()) -> None:
+                held=(), xid: int = 0) -> None:
         """only_new: arguments of a call: only those the call's line made (a value passed on was made before).
         held: ids of values read from state the trace may not have seen change (a container the frame
         already held, changed in place; an attribute's value taken as it was)."""
@@ -291,9 +340,29 @@ class Tracer:
                     s["m"] = 1
                 vals.append(s)
         if vals:
-            self.events.append([line, vals])
+            self.events.append([line, vals, xid])
             if _len(self.events) >= MAX_EVENTS:
                 self.cut = "tracing stopped: too many lines"
+
+
+def _constants(module) -> tuple[dict, dict]:
+    """The module's constants: name -> the line of its last top-level assignment (read from its file), and
+    id -> name for those a function may be handed as they are (a default argument: a text, a list, a tensor)."""
+    if module is None or _type(_getattr(module, "__file__", None)) is not str:
+        return {}, {}
+    with _open(module.__file__, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    lines = {}
+    for node in tree.body:
+        targets = node.targets if _type(node) is ast.Assign else \
+            [node.target] if _type(node) in (ast.AnnAssign, ast.AugAssign) else []
+        for n in (n for t in targets for n in ast.walk(t)):
+            if _type(n) is ast.Name:
+                lines[n.id] = node.lineno
+    g = module.__dict__
+    consts = {n: ln for n, ln in lines.items() if n in g and (_num(g[n]) or summarize(g[n]) is not None)}
+    ids = {_id(g[n]): n for n in consts if not _num(g[n]) and not (_type(g[n]) is str and _len(g[n]) < 2)}
+    return consts, ids
 
 
 def _qual(frame) -> str:
