@@ -140,6 +140,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
     used, cursor = set(), [0]
     lines_of = [ln for ln, vals, _ in ref_events for _ in vals]
     mapped: dict[int, set] = {}   # student line -> the reference lines its values matched
+    owners: dict[int, set] = {}   # reference line -> the student's lines that matched it (in the stub's functions)
 
     def take(v: dict) -> bool:
         own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
@@ -150,10 +151,16 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         # is not this one), then what it did just before; a small whole number only near the position
         ahead = bucket[k:bisect.bisect_left(bucket, cursor[0] + (FEW if few else AHEAD))]
         for i in ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1]):
+            if own and owners.get(lines_of[i], {line_now[0]}) != {line_now[0]}:
+                continue   # a reference line another line of the student's stands for: a second pass, not this value
+            if v.get("m") and not order[i].get("m"):
+                continue   # state read as it was matches only state read as it was (not a value made on the way)
             if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
                 used.add(i)
                 cursor[0] = max(cursor[0], i + 1)
                 mapped.setdefault(line_now[0], set()).add(lines_of[i])
+                if own:
+                    owners.setdefault(lines_of[i], set()).add(line_now[0])
                 matched_at.setdefault(line_now[0], set()).add(line_now[1])
                 return True
         return False
