@@ -35,6 +35,7 @@ TRACED = 2          # failing checks traced per exercise (the first is the one s
 STATEFUL = True     # a line that matched before and now deviates: state carried over (silence)
 BEHIND = 256        # reference values already passed that a student value may still match
 FEW = 8             # how far ahead a small whole number may match
+CROSS = 8           # student events before a deviation in which lines matched out of order make it unsure
 REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
@@ -162,23 +163,28 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
                 if own:
                     owners.setdefault(lines_of[i], set()).add(line_now[0])
                 matched_at.setdefault(line_now[0], set()).add(line_now[1])
+                if own and not _coincidental(v):
+                    recent.append((line_now[2], v.get("f"), i, line_now[0]))
                 return True
         return False
 
-    line_now = [0, 0]
+    line_now = [0, 0, 0]
     matched_at: dict[int, set] = {}   # student line -> the executions of it whose values matched
+    recent: list = []   # (student event, function, reference value, student line) of informative matches
     for n, (line, vals, xid) in enumerate(stu_events):
-        line_now[0], line_now[1] = line, xid
+        line_now[0], line_now[1], line_now[2] = line, xid, n
         # a constant of the student's own (a name the reference has not) is no step of the computation
         bad = [v for v in vals if not take(v) and not (v.get("f", "").startswith("<module>.") and v["f"] not in known)]
         if not bad:
             continue
-        if line in loops:
+        if line in loops and bad[0]["k"] != "if":
             return None   # a for line binds what was made elsewhere (or iterates over the wrong thing): unsure
         if len(mapped.get(line, ())) > 1:
             return None   # this line's values matched several reference lines before: which it stands for is unsure
-        if STATEFUL and matched_at.get(line, set()) - {xid}:
+        if STATEFUL and matched_at.get(line, set()) - {xid} and bad[0]["k"] != "if":
             return None   # this line matched before: state carried across iterations
+        if _crossed([r for r in recent if r[0] >= n - CROSS and r[1] == bad[0].get("f")]):
+            return None   # lines just before matched the reference's in another order (a swap?): the cause is unsure
         if bad[0].get("m"):
             return None   # a container returned as the frame held it, changed in place where the trace may not see
         if ref_cut and cursor[0] >= len(order) - 1:
@@ -187,7 +193,9 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         # (a small number or a single character matches by coincidence: it says nothing of the way back)
         later = [v for _, vs, _ in stu_events[n + 1:] for v in vs if v.get("f") == here and not _coincidental(v)][:REJOIN]
         if len(later) >= 3 and sum(map(take, later)) >= 0.75 * len(later):
-            return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
+            return None
+        if bad[0]["k"] == "if" and len(later) < 3:
+            return None   # a condition the other way with too little after it to tell (an inverted if is no bug)   # the code came back to the path: this value was an intermediate (or an order), not the bug
         return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
     return None
 
@@ -195,8 +203,16 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
 def _low_information(v: dict) -> bool:
     """A small whole number (an index, a count): it matches by coincidence too easily to look far for it."""
     vals = v.get("v")
-    return v["k"] == "v" and v["s"] == [] and vals is not None and len(vals) == 1 and vals[0] == vals[0] and \
+    return v["k"] in ("v", "if") and v["s"] == [] and vals is not None and len(vals) == 1 and vals[0] == vals[0] and \
         abs(vals[0]) < 1000 and float(vals[0]).is_integer()
+
+
+def _crossed(matches: list) -> bool:
+    """Two of the student's lines that stand for two of the reference's, in the other order."""
+    for a, (_, _, i, la) in enumerate(matches):
+        if any(j < i and lb != la for _, _, j, lb in matches[a + 1:]):
+            return True
+    return False
 
 
 def _coincidental(v: dict) -> bool:

@@ -190,12 +190,13 @@ class Tracer:
         self._xid = 0             # executions of lines: each line event, and each frame's start, is a new one
         self._consts: dict = {}   # module constant -> the line that assigned it (recorded when first read)
         self._const_ids: dict = {}
+        self._branches: dict = {}  # line of an if/while/for -> the first line of its body
 
     def run(self, fn):
         try:
-            self._consts, self._const_ids = _constants(sys.modules.get(self.module))
-        except Exception:   # an odd module: no constants, the trace goes on
-            self._consts, self._const_ids = {}, {}
+            self._consts, self._const_ids, self._branches = _constants(sys.modules.get(self.module))
+        except Exception:   # an odd module: no constants, no branches; the trace goes on
+            self._consts, self._const_ids, self._branches = {}, {}, {}
         sys.settrace(self._global)
         try:
             return fn()
@@ -273,6 +274,9 @@ class Tracer:
                                                            if type(n) is str or _id(snap[n][2]) not in state[2]], False,
                                  held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs},
                                  xid=state[3])
+                if state[0] in self._branches:   # which way a condition went (a loop: one more pass, or the end)
+                    taken = event == "line" and frame.f_lineno == self._branches[state[0]]
+                    self._record(state[0], _qual(frame), [("if", taken)], False, xid=state[3])
                 if event == "return":
                     self._frames.pop(_id(frame), None)
                     held = _type(arg) in (list, dict) and any(x is arg for _, _, x in state[1].values())
@@ -345,13 +349,19 @@ class Tracer:
                 self.cut = "tracing stopped: too many lines"
 
 
-def _constants(module) -> tuple[dict, dict]:
-    """The module's constants: name -> the line of its last top-level assignment (read from its file), and
-    id -> name for those a function may be handed as they are (a default argument: a text, a list, a tensor)."""
+def _constants(module) -> tuple[dict, dict, dict]:
+    """From the module's file: its constants, name -> the line of its last top-level assignment, and id -> name
+    for those a function may be handed as they are (a default argument: a text, a list, a tensor); and its
+    branches, the line of each if/while/for (on one line) -> the first line of its body."""
     if module is None or _type(_getattr(module, "__file__", None)) is not str:
-        return {}, {}
+        return {}, {}, {}
     with _open(module.__file__, encoding="utf-8") as f:
         tree = ast.parse(f.read())
+    branches = {}
+    for node in ast.walk(tree):
+        head = node.test if _type(node) in (ast.If, ast.While) else node.iter if _type(node) is ast.For else None
+        if head is not None and head.end_lineno == node.lineno and node.body[0].lineno > node.lineno:
+            branches[node.lineno] = node.body[0].lineno
     lines = {}
     for node in tree.body:
         targets = node.targets if _type(node) is ast.Assign else \
@@ -362,7 +372,7 @@ def _constants(module) -> tuple[dict, dict]:
     g = module.__dict__
     consts = {n: ln for n, ln in lines.items() if n in g and (_num(g[n]) or summarize(g[n]) is not None)}
     ids = {_id(g[n]): n for n in consts if not _num(g[n]) and not (_type(g[n]) is str and _len(g[n]) < 2)}
-    return consts, ids
+    return consts, ids, branches
 
 
 def _qual(frame) -> str:
