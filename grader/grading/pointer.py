@@ -138,25 +138,38 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         pool.setdefault(_bucket(v), []).append(i)
         pool.setdefault(_bucket(v, True), []).append(i)
     known = {v.get("f", "") for v in order}
-    used, cursor = set(), [0]
+    used, cursor, leaps = set(), [0], set()
     lines_of = [ln for ln, vals, _ in ref_events for _ in vals]
     mapped: dict[int, set] = {}   # student line -> the reference lines its values matched
     owners: dict[int, set] = {}   # reference line -> the student's lines that matched it (in the stub's functions)
 
-    def take(v: dict) -> bool:
-        own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
+    def candidates(v: dict, own: bool) -> list:
         bucket = pool.get(_bucket(v, not own), [])
         k = bisect.bisect_left(bucket, cursor[0])
         few = _low_information(v)
         # the reference's order first (never far ahead: the same value computed again later, a second pass,
         # is not this one), then what it did just before; a small whole number only near the position
         ahead = bucket[k:bisect.bisect_left(bucket, cursor[0] + (FEW if few else AHEAD))]
-        for i in ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1]):
+        return ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1])
+
+    def taken(v: dict) -> bool:
+        """The value is one the reference made that another of the student's lines already stood for, leaping
+        over a value of the reference's just before it (so that line may have stood for the wrong one)."""
+        own = v.get("f", "") in known
+        return any(i in leaps and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol)
+                   for i in candidates(v, own))
+
+    def take(v: dict) -> bool:
+        own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
+        cands = candidates(v, own)
+        for n, i in enumerate(cands):
             if own and owners.get(lines_of[i], {line_now[0]}) != {line_now[0]}:
                 continue   # a reference line another line of the student's stands for: a second pass, not this value
             if v.get("m") and not order[i].get("m"):
                 continue   # state read as it was matches only state read as it was (not a value made on the way)
             if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
+                if i >= cursor[0] and any(j not in used and cursor[0] <= j < i for j in cands[:n]):
+                    leaps.add(i)
                 used.add(i)
                 cursor[0] = max(cursor[0], i + 1)
                 mapped.setdefault(line_now[0], set()).add(lines_of[i])
@@ -185,6 +198,8 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
             return None   # this line matched before: state carried across iterations
         if _crossed([r for r in recent if r[0] >= n - CROSS and r[1] == bad[0].get("f")]):
             return None   # lines just before matched the reference's in another order (a swap?): the cause is unsure
+        if taken(bad[0]):
+            return None   # what this line gave, another line gave before: which stands for the reference's is unsure
         if bad[0].get("m"):
             return None   # a container returned as the frame held it, changed in place where the trace may not see
         if ref_cut and cursor[0] >= len(order) - 1:
