@@ -132,6 +132,8 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
     if ref is None or stu is None:
         return None
     (ref_events, ref_cut), (stu_events, _) = ref, stu
+    if not any(v["k"] == "if" for _, vals, _ in ref_events for v in vals):   # branches the reference's trace lacks
+        stu_events = [(ln, [v for v in vals if v["k"] != "if"], x) for ln, vals, x in stu_events]
     pool: dict[tuple, list] = {}
     order = [v for _, vals, _ in ref_events for v in vals]
     for i, v in enumerate(order):
@@ -150,6 +152,8 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         # the reference's order first (never far ahead: the same value computed again later, a second pass,
         # is not this one), then what it did just before; a small whole number only near the position
         ahead = bucket[k:bisect.bisect_left(bucket, cursor[0] + (FEW if few else AHEAD))]
+        if v["k"] == "if":   # which way a condition went: only the reference's next condition in that function
+            return [i for i in ahead if i not in used][:1]
         return ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1])
 
     def taken(v: dict) -> bool:
@@ -225,7 +229,7 @@ def _low_information(v: dict) -> bool:
 def _crossed(matches: list) -> bool:
     """Two of the student's lines that stand for two of the reference's, in the other order."""
     for a, (_, _, i, la) in enumerate(matches):
-        if any(j < i and lb != la for _, _, j, lb in matches[a + 1:]):
+        if any(j < i for _, _, j, lb in matches[a + 1:]):
             return True
     return False
 

@@ -274,8 +274,9 @@ class Tracer:
                                                            if type(n) is str or _id(snap[n][2]) not in state[2]], False,
                                  held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs},
                                  xid=state[3])
-                if state[0] in self._branches:   # which way a condition went (a loop: one more pass, or the end)
-                    taken = event == "line" and frame.f_lineno == self._branches[state[0]]
+                if state[0] in self._branches and _seen_whole(state[1], self._branches[state[0]][1]):
+                    # which way a condition went (a loop: one more pass, or the end)
+                    taken = event == "line" and frame.f_lineno == self._branches[state[0]][0]
                     self._record(state[0], _qual(frame), [("if", taken)], False, xid=state[3])
                 if event == "return":
                     self._frames.pop(_id(frame), None)
@@ -349,6 +350,16 @@ class Tracer:
                 self.cut = "tracing stopped: too many lines"
 
 
+def _seen_whole(snap: dict, name) -> bool:
+    """A for over this name goes through something the trace sees whole (text, numbers, Values, a tensor)."""
+    if name is None:
+        return True
+    x = snap.get(name, (None, None, None))[2]
+    if _type(x) is str or _tensor(x):
+        return True
+    return _type(x) in (list, tuple) and _len(x) > 0 and (_num(x[0]) or _type(x[0]) is str or _num(_data(x[0])))
+
+
 def _constants(module) -> tuple[dict, dict, dict]:
     """From the module's file: its constants, name -> the line of its last top-level assignment, and id -> name
     for those a function may be handed as they are (a default argument: a text, a list, a tensor); and its
@@ -359,9 +370,12 @@ def _constants(module) -> tuple[dict, dict, dict]:
         tree = ast.parse(f.read())
     branches = {}
     for node in ast.walk(tree):
-        head = node.test if _type(node) in (ast.If, ast.While) else node.iter if _type(node) is ast.For else None
+        # (a for over an attribute: how long it runs was decided where that was made, maybe where the trace did
+        # not look; over a name: when the trace sees what it names)
+        head = node.test if _type(node) in (ast.If, ast.While) else node.iter if _type(node) is ast.For and \
+            _type(node.iter) is not ast.Attribute else None
         if head is not None and head.end_lineno == node.lineno and node.body[0].lineno > node.lineno:
-            branches[node.lineno] = node.body[0].lineno
+            branches[node.lineno] = (node.body[0].lineno, head.id if _type(node) is ast.For and _type(head) is ast.Name else None)
     lines = {}
     for node in tree.body:
         targets = node.targets if _type(node) is ast.Assign else \
