@@ -36,7 +36,8 @@ STATEFUL = True     # a line that matched before and now deviates: state carried
 BEHIND = 256        # reference values already passed that a student value may still match
 FEW = 8             # how far ahead a small whole number may match
 CROSS = 8           # student events before a deviation in which lines matched out of order make it unsure
-REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
+REJOIN = 20
+PERSIST = 200       # events after a deviation in which its value, handed on whole, shows it mattered         # values after a deviation, in its function: when most match again, it did not matter: silence
 _NUMERIC = {"num", "f", "i", "b"}
 
 
@@ -211,10 +212,10 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         here = bad[0].get("f")
         # (a small number or a single character matches by coincidence: it says nothing of the way back)
         later = [v for _, vs, _ in stu_events[n + 1:] for v in vs if v.get("f") == here and not _coincidental(v)][:REJOIN]
-        if len(later) >= 3 and sum(map(take, later)) >= 0.75 * len(later):
-            return None
+        if len(later) >= 3 and not _persists(bad[0], stu_events[n + 1:]) and sum(map(take, later)) >= 0.75 * len(later):
+            return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
         if bad[0]["k"] == "if" and len(later) < 3:
-            return None   # a condition the other way with too little after it to tell (an inverted if is no bug)   # the code came back to the path: this value was an intermediate (or an order), not the bug
+            return None   # a condition the other way with too little after it to tell (an inverted if is no bug)
         return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
     return None
 
@@ -224,6 +225,15 @@ def _low_information(v: dict) -> bool:
     vals = v.get("v")
     return v["k"] in ("v", "if") and v["s"] == [] and vals is not None and len(vals) == 1 and vals[0] == vals[0] and \
         abs(vals[0]) < 1000 and float(vals[0]).is_integer()
+
+
+def _persists(v: dict, events: list) -> bool:
+    """The value is handed on whole later (bound by a loop, returned, stored): it was no passing intermediate."""
+    if v["k"] == "if" or _coincidental(v):
+        return False
+    later = (w for _, vals, _ in events[:PERSIST] for w in vals if w["k"] != "call")
+    return any(w["d"] == v["d"] and w["s"] == v["s"] and matches(dict(w, k=v["k"], f=v.get("f")), v, 0.0, 0.0)
+               for w in later)
 
 
 def _crossed(matches: list) -> bool:
