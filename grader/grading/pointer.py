@@ -106,7 +106,7 @@ def matches(a: dict, b: dict, rtol: float, atol: float) -> bool:
     if "p" in a or "p" in b:   # a call: the same function with the same arguments
         return len(a.get("p", ())) == len(b.get("p", ())) and \
             all(matches(x, y, rtol, atol) for x, y in zip(a["p"], b["p"]))
-    if a["d"] == "obj":
+    if a["d"] in ("obj", "none"):
         return True
     if "r" in a or "r" in b:
         return a.get("r") == b.get("r")
@@ -181,6 +181,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
                 if own:
                     owners.setdefault(lines_of[i], set()).add(line_now[0])
                 matched_at.setdefault(line_now[0], set()).add(line_now[1])
+                last_ref[line_now[0]] = i
                 if own and not _coincidental(v):
                     recent.append((line_now[2], v.get("f"), i, line_now[0]))
                 return True
@@ -188,6 +189,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
 
     line_now = [0, 0, 0]
     matched_at: dict[int, set] = {}   # student line -> the executions of it whose values matched
+    last_ref: dict[int, int] = {}     # student line -> the reference value it matched last
     recent: list = []   # (student event, function, reference value, student line) of informative matches
     for n, (line, vals, xid) in enumerate(stu_events):
         line_now[0], line_now[1], line_now[2] = line, xid, n
@@ -199,8 +201,12 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
             return None   # a for line binds what was made elsewhere (or iterates over the wrong thing): unsure
         if len(mapped.get(line, ())) > 1:
             return None   # this line's values matched several reference lines before: which it stands for is unsure
-        if STATEFUL and matched_at.get(line, set()) - {xid} and bad[0]["k"] != "if":
-            return None   # this line matched before: state carried across iterations
+        if STATEFUL and matched_at.get(line, set()) - {xid} and bad[0]["k"] != "if" and (
+                any(j not in used and not _coincidental(order[j]) for j in range(last_ref[line] + 1, cursor[0]))
+                or _bucket(_next(order, used, cursor[0], bad[0].get("f")) or {"k": "", "d": "", "s": []}) != _bucket(bad[0])):
+            # this line matched before, and since then (or just here) the reference did something the student's code
+            # did not (a statement missing: a zero_grad): the state carried across iterations differs, not this line
+            return None
         if _crossed([r for r in recent if r[0] >= n - CROSS and r[1] == bad[0].get("f")]):
             return None   # lines just before matched the reference's in another order (a swap?): the cause is unsure
         if taken(bad[0]):
@@ -234,6 +240,12 @@ def _persists(v: dict, events: list) -> bool:
     later = (w for _, vals, _ in events[:PERSIST] for w in vals if w["k"] != "call")
     return any(w["d"] == v["d"] and w["s"] == v["s"] and matches(dict(w, k=v["k"], f=v.get("f")), v, 0.0, 0.0)
                for w in later)
+
+
+def _next(order: list, used: set, cursor: int, fn) -> dict | None:
+    """The reference's next value in this function not yet stood for."""
+    return next((order[j] for j in range(cursor, min(len(order), cursor + AHEAD))
+                 if j not in used and order[j].get("f") == fn), None)
 
 
 def _crossed(matches: list) -> bool:

@@ -36,6 +36,8 @@ def _describe(v: dict | None) -> str:
     kind = _FAMILY.get(v["d"], v["d"])
     if v["d"] == "obj":
         return "an object"
+    if v["d"] == "none":
+        return head + "None"
     if not shape and "v" in v and v["v"]:
         return head + _num(v["v"][0])
     size = f"shape ({', '.join(map(str, shape))}{',' if len(shape) == 1 else ''}) {kind}".rstrip()

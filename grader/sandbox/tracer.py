@@ -54,9 +54,18 @@ def _stats(vals: list) -> list:
     return [mean, math.sqrt(sum((v - mean) ** 2 for v in fin) / n), min(fin), max(fin)]
 
 
+class _NoGrad:
+    """A tensor's .grad that is None."""
+
+
+NO_GRAD = _NoGrad()
+
+
 def summarize(x) -> dict | None:
     """A value as plain data, or None when it is nothing a reference could be compared on."""
     t = _type(x)
+    if x is NO_GRAD:
+        return {"d": "none", "s": []}
     if _num(x):
         return {"d": "num", "s": [], "v": [_float(x)]}
     if t is str:
@@ -125,6 +134,15 @@ def _watched(x) -> list:
     tensors (`self.out`, `self.running_mean`, a Value's .data and .grad; .grad is kind "grad"), and a tensor's
     .grad."""
     out = []
+    if _tensor(x):   # (a tensor has a __dict__ too, empty)
+        if not (x.is_leaf or x.retains_grad):
+            return out   # an intermediate's .grad is never filled (torch warns when it is read)
+        g = x.grad
+        if g is not None:
+            out.append(("grad", "grad", g))
+        elif x.requires_grad:
+            out.append(("grad", "grad", NO_GRAD))   # reset to None: a zero_grad is a step of the path too
+        return out
     d = _getattr(x, "__dict__", None)
     if _type(d) is dict:
         for a, v in list(d.items())[:MAX_ATTRS]:
@@ -136,10 +154,6 @@ def _watched(x) -> list:
         for a, v in _module_tensors(d) if MODULES else ():   # an nn.Module: its buffers, parameters, and its layers' parameters
             out.append(("v", a, v))
         return out[:MAX_ATTRS]
-    if _tensor(x):
-        g = x.grad
-        if g is not None:
-            out.append(("grad", "grad", g))
     return out
 
 
@@ -191,12 +205,13 @@ class Tracer:
         self._consts: dict = {}   # module constant -> the line that assigned it (recorded when first read)
         self._const_ids: dict = {}
         self._branches: dict = {}  # line of an if/while/for -> the first line of its body
+        self._data_writes: dict = {}   # line writing `name.data` -> name (torch does not count it as a change)
 
     def run(self, fn):
         try:
-            self._consts, self._const_ids, self._branches = _constants(sys.modules.get(self.module))
+            self._consts, self._const_ids, self._branches, self._data_writes = _constants(sys.modules.get(self.module))
         except Exception:   # an odd module: no constants, no branches; the trace goes on
-            self._consts, self._const_ids, self._branches = {}, {}, {}
+            self._consts, self._const_ids, self._branches, self._data_writes = {}, {}, {}, {}
         sys.settrace(self._global)
         try:
             return fn()
@@ -274,6 +289,8 @@ class Tracer:
                                                            if type(n) is str or _id(snap[n][2]) not in state[2]], False,
                                  held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs},
                                  xid=state[3])
+                if _tensor(snap.get(self._data_writes.get(state[0]), (0, 0, None))[2]):   # `p.data += ...`: p changed
+                    self._record(state[0], _qual(frame), [("v", snap[self._data_writes[state[0]]][2])], False, xid=state[3])
                 if state[0] in self._branches and _seen_whole(state[1], self._branches[state[0]][1]):
                     # which way a condition went (a loop: one more pass, or the end)
                     taken = event == "line" and frame.f_lineno == self._branches[state[0]][0]
@@ -360,16 +377,22 @@ def _seen_whole(snap: dict, name) -> bool:
     return _type(x) in (list, tuple) and _len(x) > 0 and (_num(x[0]) or _type(x[0]) is str or _num(_data(x[0])))
 
 
-def _constants(module) -> tuple[dict, dict, dict]:
+def _constants(module) -> tuple[dict, dict, dict, dict]:
     """From the module's file: its constants, name -> the line of its last top-level assignment, and id -> name
     for those a function may be handed as they are (a default argument: a text, a list, a tensor); and its
-    branches, the line of each if/while/for (on one line) -> the first line of its body."""
+    branches, the line of each if/while/for (on one line) -> the first line of its body; and the lines that
+    write `name.data` (in place on a tensor: torch's version counter does not see it) -> name."""
     if module is None or _type(_getattr(module, "__file__", None)) is not str:
-        return {}, {}, {}
+        return {}, {}, {}, {}
     with _open(module.__file__, encoding="utf-8") as f:
         tree = ast.parse(f.read())
-    branches = {}
+    branches, data_writes = {}, {}
     for node in ast.walk(tree):
+        targets = node.targets if _type(node) is ast.Assign else [node.target] if _type(node) is ast.AugAssign else []
+        for t in targets:
+            if _type(t) is ast.Attribute and t.attr == "data" and _type(t.value) is ast.Name and \
+                    node.lineno == node.end_lineno:
+                data_writes[node.lineno] = t.value.id
         # (a for over an attribute: how long it runs was decided where that was made, maybe where the trace did
         # not look; over a name: when the trace sees what it names)
         head = node.test if _type(node) in (ast.If, ast.While) else node.iter if _type(node) is ast.For and \
@@ -386,7 +409,7 @@ def _constants(module) -> tuple[dict, dict, dict]:
     g = module.__dict__
     consts = {n: ln for n, ln in lines.items() if n in g and (_num(g[n]) or summarize(g[n]) is not None)}
     ids = {_id(g[n]): n for n in consts if not _num(g[n]) and not (_type(g[n]) is str and _len(g[n]) < 2)}
-    return consts, ids, branches
+    return consts, ids, branches, data_writes
 
 
 def _qual(frame) -> str:
