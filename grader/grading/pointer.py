@@ -58,14 +58,15 @@ def _clean(trace) -> tuple[list, str] | None:
     if len(trace["events"]) > MAX_EVENTS:
         return None   # more than a job's tracer records: not a trace
     for n, ev in enumerate(trace["events"]):
-        if type(ev) is not list or len(ev) not in (2, 3) or type(ev[0]) is not int or type(ev[1]) is not list:
+        if type(ev) is not list or len(ev) not in (2, 4) or type(ev[0]) is not int or type(ev[1]) is not list:
             return None
-        if len(ev) == 3 and type(ev[2]) is not int:
+        if len(ev) == 4 and (type(ev[2]) is not int or type(ev[3]) is not int):
             return None
         vals = [v for v in ev[1] if _valid(v)]
         if len(vals) != len(ev[1]) or len(vals) > MAX_PER_LINE + 1:
             return None
-        out.append((ev[0], vals, ev[2] if len(ev) == 3 else -1 - n))   # (line, values, which execution of it)
+        # (line, values, which execution of it, in which call of its function)
+        out.append((ev[0], vals, (ev[2], ev[3]) if len(ev) == 4 else (-1 - n, -1 - n)))
     return out, str(trace.get("cut") or "")
 
 
@@ -202,7 +203,7 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
         if len(mapped.get(line, ())) > 1:
             return None   # this line's values matched several reference lines before: which it stands for is unsure
         if STATEFUL and matched_at.get(line, set()) - {xid} and bad[0]["k"] != "if" and (
-                any(j not in used and not _coincidental(order[j]) for j in range(last_ref[line] + 1, cursor[0]))
+                all(f != xid[1] for _, f in matched_at[line] - {xid}) or any(j not in used and not _coincidental(order[j]) for j in range(last_ref[line] + 1, cursor[0]))
                 or _bucket(_next(order, used, cursor[0], bad[0].get("f")) or {"k": "", "d": "", "s": []}) != _bucket(bad[0])):
             # this line matched before, and since then (or just here) the reference did something the student's code
             # did not (a statement missing: a zero_grad): the state carried across iterations differs, not this line

@@ -235,7 +235,8 @@ class Tracer:
             # a comprehension runs within its caller's line: the same execution of that line, all along
             caller = self._frames.get(_id(frame.f_back)) if frame.f_code.co_name.startswith("<") else None
             self._frames[_id(frame)] = [frame.f_lineno, snap, {_id(x) for k, kind, x in snap.values()},
-                                        caller[3] if caller else self._next(), caller is not None]
+                                        caller[3] if caller else self._next(), caller is not None,
+                                        caller[5] if caller else self._next()]
             if self._mine(frame.f_back):
                 self._record_call(frame, snap)
             try:
@@ -261,7 +262,7 @@ class Tracer:
         for n in names:
             if n in self._consts and _len(self.events) < MAX_EVENTS:
                 line = self._consts.pop(n)
-                self._record(line, "<module>." + n[:100], [("v", frame.f_globals.get(n))], False, xid=self._next())
+                self._record(line, "<module>." + n[:100], [("v", frame.f_globals.get(n))], False, xid=(self._next(), 0))
 
     def _local(self, frame, event, arg):
         if self.cut:
@@ -288,18 +289,18 @@ class Tracer:
                     self._record(state[0], _qual(frame), [(snap[n][1], snap[n][2]) for n in changed
                                                            if type(n) is str or _id(snap[n][2]) not in state[2]], False,
                                  held={_id(snap[n][2]) for n in changed if type(n) is str and _id(snap[n][2]) in attrs},
-                                 xid=state[3])
+                                 xid=(state[3], state[5]))
                 if _tensor(snap.get(self._data_writes.get(state[0]), (0, 0, None))[2]):   # `p.data += ...`: p changed
-                    self._record(state[0], _qual(frame), [("v", snap[self._data_writes[state[0]]][2])], False, xid=state[3])
+                    self._record(state[0], _qual(frame), [("v", snap[self._data_writes[state[0]]][2])], False, xid=(state[3], state[5]))
                 if state[0] in self._branches and _seen_whole(state[1], self._branches[state[0]][1]):
                     # which way a condition went (a loop: one more pass, or the end)
                     taken = event == "line" and frame.f_lineno == self._branches[state[0]][0]
-                    self._record(state[0], _qual(frame), [("if", taken)], False, xid=state[3])
+                    self._record(state[0], _qual(frame), [("if", taken)], False, xid=(state[3], state[5]))
                 if event == "return":
                     self._frames.pop(_id(frame), None)
                     held = _type(arg) in (list, dict) and any(x is arg for _, _, x in state[1].values())
                     self._record(state[0], _qual(frame), [("v", _plain(arg))], False, held={_id(arg)} if held else (),
-                                 xid=state[3])
+                                 xid=(state[3], state[5]))
                 state[0], state[1] = frame.f_lineno, snap
                 if not state[4]:
                     state[3] = self._next()
@@ -344,10 +345,10 @@ class Tracer:
                 "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
         caller = self._frames.get(_id(frame.f_back))
         self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call,
-                     xid=caller[3] if caller else self._next())
+                     xid=(caller[3], caller[5]) if caller else (self._next(), 0))
 
     def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,
-                held=(), xid: int = 0) -> None:
+                held=(), xid: tuple = (0, 0)) -> None:
         """only_new: arguments of a call: only those the call's line made (a value passed on was made before).
         held: ids of values read from state the trace may not have seen change (a container the frame
         already held, changed in place; an attribute's value taken as it was)."""
@@ -362,7 +363,7 @@ class Tracer:
                     s["m"] = 1
                 vals.append(s)
         if vals:
-            self.events.append([line, vals, xid])
+            self.events.append([line, vals, xid[0], xid[1]])
             if _len(self.events) >= MAX_EVENTS:
                 self.cut = "tracing stopped: too many lines"
 

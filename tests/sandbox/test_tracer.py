@@ -53,7 +53,7 @@ def test_records_each_line_values_in_order(mod):
     t = tracer.trace_call("traced_mod", lambda: mod.scale([1.0, 2.0], 3.0))
     assert t["error"] is None and not t["cut"]
     by_line = {}
-    for ln, vals, _ in t["events"]:
+    for ln, vals, *_ in t["events"]:
         by_line.setdefault(ln, []).extend(v.get("v", [None])[0] for v in vals if v["k"] == "v" and v["s"] == [])
     assert by_line[5] == [3.0, 6.0]          # y = x * k, twice
     assert by_line[8] == [4.5]               # the return value
@@ -68,9 +68,9 @@ def test_attribute_writes_and_closures(mod):
         b._backward()
         return a.grad
     t = tracer.trace_call("traced_mod", run)
-    grads = [(ln, v["v"][0]) for ln, vals, _ in t["events"] for v in vals if v["k"] == "grad"]
+    grads = [(ln, v["v"][0]) for ln, vals, *_ in t["events"] for v in vals if v["k"] == "grad"]
     assert (19, 2.0) in grads                # self.grad += 2 * out.grad, in the _backward closure
-    calls = [v for _, vals, _ in t["events"] for v in vals if v["k"] == "call"]
+    calls = [v for _, vals, *_ in t["events"] for v in vals if v["k"] == "call"]
     assert any(v["f"] == "V.__init__" and v["p"][1]["v"] == [3.0] for v in calls)
 
 
@@ -86,7 +86,7 @@ def test_trace_is_plain_data_through_the_wire(mod):
     blob = bytearray()
     back = wire.decode(wire.encode(t, blob), bytes(blob))
     assert json.loads(json.dumps(back)) == back
-    big = [v for _, vals, _ in back["events"] for v in vals if v.get("s") == [100]]
+    big = [v for _, vals, *_ in back["events"] for v in vals if v.get("s") == [100]]
     assert big and "st" in big[0] and "v" not in big[0]   # beyond the cap: statistics, not values
 
 
