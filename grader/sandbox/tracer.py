@@ -87,6 +87,8 @@ def summarize(x) -> dict | None:
         tail = items[-1] if items else None
         return {"d": "dict", "s": [_len(x)], "r": repr(tail)[:200]}
     torch = sys.modules.get("torch")
+    if torch is not None and t is torch.Generator:   # a generator made here: its seed (a reseeding shows)
+        return {"d": "gen", "s": [], "v": [_float(x.initial_seed())]}
     if torch is not None and t is torch.Tensor or (torch is not None and t is torch.nn.Parameter):
         with torch.no_grad():
             flat = x.detach().reshape(-1)
