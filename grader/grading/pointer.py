@@ -210,6 +210,9 @@ def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = 
             return None
         if _crossed([r for r in recent if r[0] >= n - CROSS and r[1] == bad[0].get("f")]):
             return None   # lines just before matched the reference's in another order (a swap?): the cause is unsure
+        if bad[0]["k"] == "if" and any(j not in used and order[j]["k"] == "if" and order[j].get("f") == bad[0].get("f")
+                                       for j in range(max(0, cursor[0] - AHEAD), cursor[0])):
+            return None   # the reference weighed conditions here the student's code never did: which one is unsure
         if taken(bad[0]):
             return None   # what this line gave, another line gave before: which stands for the reference's is unsure
         if bad[0].get("m"):
