@@ -99,3 +99,76 @@ def test_bounded_by_events(mod, monkeypatch):
     monkeypatch.setattr(tracer, "MAX_EVENTS", 10)
     t = tracer.trace_call("traced_mod", lambda: mod.scale([float(i) for i in range(1000)], 1.0))
     assert len(t["events"]) <= 10 and "too many" in t["cut"]
+
+
+BRANCHY = '''
+LIMIT = 2.5
+
+
+def clip(xs):
+    out = []
+    for x in xs:
+        if x > LIMIT:
+            out.append(LIMIT)
+        else:
+            out.append(x)
+    return [y * 2 for y in out]
+'''
+
+
+@pytest.fixture
+def branchy(tmp_path):
+    path = tmp_path / "branchy_mod.py"
+    path.write_text(BRANCHY)
+    m = types.ModuleType("branchy_mod")
+    m.__file__ = str(path)
+    exec(compile(BRANCHY, str(path), "exec"), m.__dict__)
+    sys.modules["branchy_mod"] = m
+    yield m
+    del sys.modules["branchy_mod"]
+
+
+def test_which_way_a_condition_went_is_a_value_of_its_line(branchy):
+    t = tracer.trace_call("branchy_mod", lambda: branchy.clip([1.0, 3.0]))
+    ifs = [(ln, v["v"][0]) for ln, vals, *_ in t["events"] for v in vals if v["k"] == "if"]
+    assert (8, 0.0) in ifs and (8, 1.0) in ifs                 # x > LIMIT: false, then true
+    assert [v for ln, v in ifs if ln == 7] == [1.0, 1.0, 0.0]   # the for: two passes, then the end
+
+
+def test_a_module_constant_is_recorded_where_it_was_assigned_when_read(branchy):
+    t = tracer.trace_call("branchy_mod", lambda: branchy.clip([3.0]))
+    consts = [(ln, v["f"], v["v"]) for ln, vals, *_ in t["events"] for v in vals if v["f"].startswith("<module>.")]
+    assert consts == [(2, "<module>.LIMIT", [2.5])]
+
+
+def test_events_say_which_execution_and_which_call(branchy):
+    t = tracer.trace_call("branchy_mod", lambda: (branchy.clip([1.0, 2.0]), branchy.clip([1.0])))
+    appends = [(xid, call) for ln, vals, xid, call in t["events"] if ln == 11]
+    assert len(appends) == 3 and len(set(appends)) == 3          # each pass of the line is its own execution
+    assert len({call for _, call in appends}) == 2               # in two calls of clip
+    comp = {(xid, call) for ln, vals, xid, call in t["events"] if ln == 12}
+    assert len(comp) == 2                                         # the comprehension is its caller's line: one each
+
+
+@pytest.mark.slow   # imports torch
+def test_a_zero_grad_a_data_write_and_a_generator_are_seen(tmp_path):
+    torch = pytest.importorskip("torch")
+    src = ("import torch\n\n\ndef step(ps, x):\n    g = torch.Generator().manual_seed(7)\n"
+           "    loss = (ps[0] * x).sum()\n    for p in ps:\n        p.grad = None\n    loss.backward()\n"
+           "    for p in ps:\n        p.data += -0.1 * p.grad\n    return loss.item()\n")
+    path = tmp_path / "stepper.py"
+    path.write_text(src)
+    m = types.ModuleType("stepper")
+    m.__file__ = str(path)
+    exec(compile(src, str(path), "exec"), m.__dict__)
+    sys.modules["stepper"] = m
+    try:
+        ps, x = [torch.ones(3, requires_grad=True)], torch.arange(3.0)
+        t = tracer.trace_call("stepper", lambda: [m.step(ps, x) for _ in range(2)])
+    finally:
+        del sys.modules["stepper"]
+    by = [(ln, v["k"], v["d"]) for ln, vals, *_ in t["events"] for v in vals]
+    assert (5, "v", "gen") in by                 # the generator made here: its seed
+    assert (8, "grad", "none") in by             # p.grad = None, the second time (there was a grad)
+    assert (9, "grad", "f") in by                # backward filled it
+    assert (11, "v", "f") in by                  # p.data += ...: p changed
