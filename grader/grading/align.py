@@ -156,7 +156,7 @@ class _Walk:
             return True   # what this line gave, another line gave before by leaping: which stands for what is unsure
         if bad.get("m"):
             return True   # a container returned as the frame held it, changed in place where the trace may not see
-        return bool(ref_cut) and self.cursor >= len(self.order) - 1   # the reference's trace ran out
+        return bool(ref_cut) and self.cursor + AHEAD >= len(self.order)   # near where the reference's trace was cut
 
     def stateful(self, bad: dict) -> bool:
         """This line matched before (not in this execution), and either in an earlier call of its function, or

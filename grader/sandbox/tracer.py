@@ -14,7 +14,8 @@ of its function] (a comprehension runs within its caller's line).
 
 The trace is plain lists, dicts, numbers and strings: the job encodes it with the wire format like
 any result; the parent aligns it (grading/align.py). Bounded: at most MAX_EVENTS lines recorded
-and MAX_SECONDS of tracing, then tracing stops and the trace says it was cut.
+and MAX_SECONDS of tracing, or SHARE of the check's time limit from its start (so a check that runs
+slower traced still ends in time), then tracing stops and the trace says it was cut.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from grader.sandbox.trace_values import _getattr, _id, _key, _len, _plain, _tens
 MAX_EVENTS = 4000   # lines recorded per check
 MAX_PER_LINE = 16   # values recorded per executed line
 MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
+SHARE = 0.5         # of the check's time limit that may run traced (the rest, untraced, ends in time)
 
 
 class Tracer:
@@ -38,8 +40,10 @@ class Tracer:
     `self.data = data`) is a move, not a new value. Arguments new at a call are the caller's line's
     values; a returned local belongs to the line that bound it."""
 
-    def __init__(self, module_name: str):
+    def __init__(self, module_name: str, seconds: float | None = None):
         self.module = module_name
+        self._seconds = seconds   # wall clock that may run traced, from run()
+        self._deadline = None
         self.events: list = []
         self.cut = ""
         self._frames: dict = {}
@@ -56,6 +60,7 @@ class Tracer:
             self._consts, self._const_ids, self._branches, self._data_writes = _constants(sys.modules.get(self.module))
         except Exception:   # an odd module: no constants, no branches; the trace goes on
             self._consts, self._const_ids, self._branches, self._data_writes = {}, {}, {}, {}
+        self._deadline = time.perf_counter() + self._seconds if self._seconds else None
         sys.settrace(self._global)
         try:
             return fn()
@@ -151,7 +156,7 @@ class Tracer:
         except Exception as e:  # a value that cannot be summarized ends the trace, never the check
             self.cut = f"tracing stopped: {type(e).__name__}"
         self._spent += time.perf_counter() - t0
-        if self._spent > MAX_SECONDS:
+        if self._spent > MAX_SECONDS or (self._deadline is not None and t0 > self._deadline):
             self.cut = "tracing stopped: time"
         return self._local
 
@@ -216,9 +221,10 @@ def _qual(frame) -> str:
     return frame.f_code.co_qualname[:200]
 
 
-def trace_call(module_name: str, fn) -> dict:
-    """Run fn() traced; the trace as plain data (an error in fn is recorded, not raised)."""
-    tr = Tracer(module_name)
+def trace_call(module_name: str, fn, limit: float | None = None) -> dict:
+    """Run fn() traced; the trace as plain data (an error in fn is recorded, not raised). limit: the check's
+    time limit, SHARE of which may run traced."""
+    tr = Tracer(module_name, limit * SHARE if limit else None)
     error = None
     try:
         tr.run(fn)

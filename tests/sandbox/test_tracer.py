@@ -172,3 +172,14 @@ def test_a_zero_grad_a_data_write_and_a_generator_are_seen(tmp_path):
     assert (8, "grad", "none") in by             # p.grad = None, the second time (there was a grad)
     assert (9, "grad", "f") in by                # backward filled it
     assert (11, "v", "f") in by                  # p.data += ...: p changed
+
+
+def test_bounded_by_a_share_of_the_check_time_limit(mod):
+    import time
+    def slow():
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < 0.3:
+            mod.scale([1.0, 2.0], 3.0)
+        return mod.scale([1.0], 1.0)
+    t = tracer.trace_call("traced_mod", slow, limit=0.2)   # 0.1 s may run traced; the rest runs on untraced
+    assert "time" in t["cut"] and t["error"] is None
