@@ -106,9 +106,23 @@ class _Walk:
         # the reference's order first (never far ahead: the same value computed again later, a second pass,
         # is not this one), then what it did just before; a small whole number only near the position
         ahead = bucket[k:bisect.bisect_left(bucket, self.cursor + (FEW if few else AHEAD))]
-        if v["k"] == "if":   # which way a condition went: only the reference's next condition in that function
-            return [i for i in ahead if i not in self.used][:1]
+        if v["k"] == "if":   # which way a condition went: only the reference's next condition in that function,
+            return [i for i in self.next_if(v, ahead) if not self.left_out(v, i)]   # with nothing left out before it
+
         return ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1])
+
+    def next_if(self, v: dict, ahead: list | None = None) -> list:
+        if ahead is None:
+            bucket = self.pool.get(_bucket(v), [])
+            k = bisect.bisect_left(bucket, self.cursor)
+            ahead = bucket[k:bisect.bisect_left(bucket, self.cursor + FEW)]
+        return [i for i in ahead if i not in self.used][:1]
+
+    def left_out(self, v: dict, i: int) -> bool:
+        """Informative values of v's function the reference made before i that nothing stood for (but those of
+        i's own line: a for's binding comes with which way it went)."""
+        return any(j not in self.used and self.order[j].get("f") == v.get("f") and not _coincidental(self.order[j])
+                   and self.lines_of[j] != self.lines_of[i] for j in range(self.cursor, i))
 
     def take(self, v: dict) -> bool:
         """Match v to a reference value not yet stood for, and record it; False when none matches."""
@@ -151,6 +165,8 @@ class _Walk:
         if bad["k"] == "if" and any(j not in self.used and self.order[j]["k"] == "if" and self.order[j].get("f") == fn
                                     for j in range(max(0, self.cursor - AHEAD), self.cursor)):
             return True   # the reference weighed conditions here the student's code never did: which one is unsure
+        if bad["k"] == "if" and any(self.left_out(bad, i) for i in self.next_if(bad)):
+            return True   # the reference's next condition comes after steps the student's code did not take
         own = bad.get("f", "") in self.known
         if any(i in self.leaps and self._same(bad, i, own) for i in self.candidates(bad, own)):
             return True   # what this line gave, another line gave before by leaping: which stands for what is unsure

@@ -193,7 +193,9 @@ class Tracer:
         call = {"k": "call", "d": "args", "s": [_len(parts)], "f": _qual(frame),
                 "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
         caller = self._frames.get(_id(frame.f_back))
-        self._record(frame.f_back.f_lineno, _qual(frame.f_back), [("v", x) for x in args if x is not None], True, call,
+        # a lambda's arguments are the items it is handed (a key function's candidates), not values the line made
+        made = [] if code.co_name == "<lambda>" else [("v", x) for x in args if x is not None]
+        self._record(frame.f_back.f_lineno, _qual(frame.f_back), made, True, call,
                      xid=(caller[3], caller[5]) if caller else (self._next(), 0))
 
     def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,
