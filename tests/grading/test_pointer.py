@@ -133,7 +133,8 @@ def test_render_block_and_json():
 @pytest.mark.slow
 def test_a_sample_of_known_mistakes_never_points_at_another_line(monkeypatch):
     """The catalogue as a labelled test set (benchmarks/bench_pointer.py runs it all): on bigram's
-    mistakes, the line pointed at is an edited line or nothing, at most 5% another line."""
+    mistakes, the line pointed at is an edited line or nothing, at most 5% another line, and the edited
+    line in most (27 of 32 when measured; a loaded machine may cut a trace short: silence)."""
     monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
     import bench_pointer
     from grader.course.manifest import load_course
@@ -141,7 +142,7 @@ def test_a_sample_of_known_mistakes_never_points_at_another_line(monkeypatch):
     f = bench_pointer.summary(rows)
     assert f["judged"] >= 20
     assert f["other_pct"] <= 5, [r for r in rows if r["outcome"] == "other"]
-    assert f["edited"] >= f["judged"] // 3
+    assert f["edited"] >= 0.65 * f["judged"], [r for r in rows if r["outcome"] != "edited"]
 
 
 def test_render_a_condition_and_a_reset_grad():
