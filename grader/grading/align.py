@@ -108,7 +108,6 @@ class _Walk:
         ahead = bucket[k:bisect.bisect_left(bucket, self.cursor + (FEW if few else AHEAD))]
         if v["k"] == "if":   # which way a condition went: only the reference's next condition in that function,
             return [i for i in self.next_if(v, ahead) if not self.left_out(v, i)]   # with nothing left out before it
-
         return ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1])
 
     def next_if(self, v: dict, ahead: list | None = None) -> list:
@@ -126,7 +125,7 @@ class _Walk:
 
     def take(self, v: dict) -> bool:
         """Match v to a reference value not yet stood for, and record it; False when none matches."""
-        own = v.get("f", "") in self.known   # a function of the student's own: its values may be anyone's
+        own = v.get("f", "") in self.known   # a function the reference has; else the student's own: anyone's values
         cands = self.candidates(v, own)
         for n, i in enumerate(cands):
             if own and self.owners.get(self.lines_of[i], {self.line}) != {self.line}:

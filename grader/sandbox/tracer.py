@@ -29,6 +29,7 @@ from grader.sandbox.trace_values import _getattr, _id, _key, _len, _plain, _tens
 MAX_EVENTS = 4000   # lines recorded per check
 MAX_PER_LINE = 16   # values recorded per executed line
 MAX_SECONDS = 10.0  # of tracing per check; beyond, the code runs on untraced
+VIA = 4             # library frames between two of the module's that still make a call (nn.Module.__call__)
 SHARE = 0.5         # of the check's time limit that may run traced (the rest, untraced, ends in time)
 
 
@@ -86,16 +87,29 @@ class Tracer:
             self._frames[_id(frame)] = [frame.f_lineno, snap, {_id(x) for k, kind, x in snap.values()},
                                         caller[3] if caller else self._next(), caller is not None,
                                         caller[5] if caller else self._next()]
-            if self._mine(frame.f_back):
-                self._record_call(frame, snap)
+            via = self._calling(frame)
+            if via is not None:
+                self._record_call(frame, snap, via)
             try:
                 self._read_constants(frame, snap)
             except Exception as e:   # a constant that cannot be summarized ends the trace, never the check
                 self.cut = f"tracing stopped: {type(e).__name__}"
-            if not self._mine(frame.f_back):
+            if via is None:
                 for _, (k, kind, x) in snap.items():
                     self._is_new(x)   # the check's inputs: on the path by definition
         return self._local
+
+    def _calling(self, frame):
+        """The module's frame that called this one: directly, or through a library a few frames down (an
+        nn.Module's __call__ calling forward); None for a call from the check."""
+        up = frame.f_back
+        for _ in range(VIA):
+            if up is None:
+                return None
+            if self._mine(up):
+                return up if _id(up) in self._frames else None
+            up = up.f_back
+        return None
 
     def _next(self) -> int:
         self._xid += 1
@@ -183,7 +197,7 @@ class Tracer:
         self._seen[(i, "v")] = _getattr(x, "_version", None)
         return True
 
-    def _record_call(self, frame, snap: dict) -> None:
+    def _record_call(self, frame, snap: dict, via) -> None:
         """A call from the module's own code: which function, with what arguments (the caller line's doing),
         and the arguments it made new for the call."""
         code = frame.f_code
@@ -192,10 +206,10 @@ class Tracer:
         parts = [summarize(x) if x is not None else None for x in args]
         call = {"k": "call", "d": "args", "s": [_len(parts)], "f": _qual(frame),
                 "p": [p if p is not None else {"d": "obj", "s": []} for p in parts][:MAX_PER_LINE]}
-        caller = self._frames.get(_id(frame.f_back))
+        caller = self._frames.get(_id(via))
         # a lambda's arguments are the items it is handed (a key function's candidates), not values the line made
         made = [] if code.co_name == "<lambda>" else [("v", x) for x in args if x is not None]
-        self._record(frame.f_back.f_lineno, _qual(frame.f_back), made, True, call,
+        self._record(via.f_lineno, _qual(via), made, True, call,
                      xid=(caller[3], caller[5]) if caller else (self._next(), 0))
 
     def _record(self, line: int, fn: str, produced: list, only_new: bool, call: dict | None = None,

@@ -181,5 +181,34 @@ def test_bounded_by_a_share_of_the_check_time_limit(mod):
         while time.perf_counter() - t0 < 0.3:
             mod.scale([1.0, 2.0], 3.0)
         return mod.scale([1.0], 1.0)
-    t = tracer.trace_call("traced_mod", slow, limit=0.2)   # 0.1 s may run traced; the rest runs on untraced
+    t = tracer.trace_call("traced_mod", slow, limit=0.004)   # 2 ms may run traced (far fewer than MAX_EVENTS lines)
     assert "time" in t["cut"] and t["error"] is None
+
+
+def test_a_call_through_nn_module_is_the_calling_lines(tmp_path):
+    """self.head(x) runs forward through nn.Module.__call__ (library frames): the call is still the
+    calling line's, with its arguments, as a direct call is."""
+    torch = pytest.importorskip("torch")
+    src = ("import torch.nn as nn\n\n"
+           "class Head(nn.Module):\n"
+           "    def forward(self, x):\n"
+           "        return x * 2\n\n"
+           "class Net(nn.Module):\n"
+           "    def __init__(self):\n"
+           "        super().__init__()\n"
+           "        self.head = Head()\n\n"
+           "    def forward(self, x):\n"
+           "        return self.head(x) + 1\n")
+    path = tmp_path / "netmod.py"
+    path.write_text(src)
+    m = types.ModuleType("netmod")
+    m.__file__ = str(path)
+    exec(compile(src, str(path), "exec"), m.__dict__)
+    sys.modules["netmod"] = m
+    try:
+        net = m.Net()
+        t = tracer.trace_call("netmod", lambda: net(torch.ones(3)))
+    finally:
+        del sys.modules["netmod"]
+    calls = [(ln, v["f"]) for ln, vals, *_ in t["events"] for v in vals if v["k"] == "call"]
+    assert (13, "Head.forward") in calls
