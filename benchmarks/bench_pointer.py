@@ -31,11 +31,16 @@ from grader.grading.status import Verdict                 # noqa: E402
 
 
 def edited_lines(ref: str, var: str) -> set[int]:
-    """1-based lines of the variant that the edit wrote (or next to where it deleted)."""
+    """1-based lines of the variant that the edit wrote (or next to where it deleted). A statement replaced by
+    nothing leaves a blank line, which no pointer can name (it runs nothing): it is a deletion too, named
+    by the lines next to it as a deletion is."""
     out: set[int] = set()
-    sm = difflib.SequenceMatcher(None, ref.splitlines(), var.splitlines(), autojunk=False)
+    lines = var.splitlines()
+    sm = difflib.SequenceMatcher(None, ref.splitlines(), lines, autojunk=False)
     for tag, _, _, j1, j2 in sm.get_opcodes():
-        if tag in ("replace", "insert"):
+        if tag == "replace" and not any(ln.strip() for ln in lines[j1:j2]):
+            out.update(range(j1, j2 + 2))
+        elif tag in ("replace", "insert"):
             out.update(range(j1 + 1, j2 + 1))
         elif tag == "delete":
             out.update({j1, j1 + 1})

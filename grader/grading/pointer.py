@@ -1,196 +1,21 @@
 """Where it goes wrong: the first line of the student's code whose values leave the reference's path.
 
 A failing check that no known mistake explains is run again, traced (sandbox/tracer.py), on the
-reference and then on the student's code. The traces are aligned here by values alone, never by
-names (the student's are not the reference's): walking the student's trace in execution order,
-each value a line produced must match a reference value of the same kind (a value, a `.grad`, a
-`.data`) not yet consumed, within the check's tolerances, the reference's order preferred. The
-first line producing a value that matches nothing is the line pointed at, since everything before
-it was on the path.
-
-Values are matched within the same function of the stub (its names are the course's); a call the
-reference never made points at its caller. When unsure it says nothing: a trace cut short where the
-reference's ran out, a deviation the student's code then rejoins (a harmless intermediate, or an
-order that differs), a line that matched before (state carried across iterations: a missing
-zero_grad shows in the next forward), a line whose values stood for several reference lines, a `for`
-line, a value read from state set elsewhere, checks that disagree on the line, a malformed trace.
-It must never point at a correct line.
+reference and then on the student's code; the traces are aligned by values (grading/align.py).
+Only failing checks are traced (at most TRACED per exercise), the reference's traces once per
+session; the traces are plain data (the wire format), never pickled. Checks of one exercise that
+disagree on the line: silence. It must never point at a correct line.
 """
 from __future__ import annotations
 
-import bisect
-import math
-from dataclasses import dataclass
-
 from pathlib import Path
 
-from grader.grading.compare import TOLERANCES
-from grader.sandbox.tracer import MAX_EVENTS, MAX_PER_LINE
+from grader.grading.align import Pointer, align, matches  # noqa: F401  (Pointer and matches: the feature's names)
 from grader.grading.jobs import Source, make_job
 from grader.grading.status import Verdict
 from grader.sandbox.records import RunStatus
 
-AHEAD = 48          # reference values ahead of the path's position a student value may match
 TRACED = 2          # failing checks traced per exercise (the first is the one shown; two may disagree)
-STATEFUL = True     # a line that matched before and now deviates: state carried over (silence)
-BEHIND = 256        # reference values already passed that a student value may still match
-FEW = 8             # how far ahead a small whole number may match
-REJOIN = 20         # values after a deviation, in its function: when most match again, it did not matter: silence
-_NUMERIC = {"num", "f", "i", "b"}
-
-
-@dataclass
-class Pointer:
-    line: int
-    got: dict          # the value the line produced (a tracer summary)
-    expected: dict | None   # the reference's value at this point, when one is near
-    text: str = ""     # the line itself, from the student's file
-    file: str = ""
-
-
-def _clean(trace) -> tuple[list, str] | None:
-    """The events of a decoded trace, checked strictly (it is hostile data), or None."""
-    if type(trace) is not dict or type(trace.get("events")) is not list:
-        return None
-    out = []
-    if len(trace["events"]) > MAX_EVENTS:
-        return None   # more than a job's tracer records: not a trace
-    for ev in trace["events"]:
-        if type(ev) is not list or len(ev) != 2 or type(ev[0]) is not int or type(ev[1]) is not list:
-            return None
-        vals = [v for v in ev[1] if _valid(v)]
-        if len(vals) != len(ev[1]) or len(vals) > MAX_PER_LINE + 1:
-            return None
-        out.append((ev[0], vals))
-    return out, str(trace.get("cut") or "")
-
-
-def _valid(v, depth: int = 0) -> bool:
-    if type(v) is not dict or type(v.get("k", "")) is not str or type(v.get("d")) is not str:
-        return False
-    if type(v.get("f", "")) is not str:
-        return False
-    if "p" in v and (depth or type(v["p"]) is not list or not all(_valid(x, 1) for x in v["p"])):
-        return False
-    if type(v.get("s")) is not list or not all(type(n) is int for n in v["s"]):
-        return False
-    for key in ("v", "st", "h"):
-        if key in v and (type(v[key]) is not list or not all(type(x) in (int, float) for x in v[key])):
-            return False
-    return "r" not in v or type(v["r"]) is str
-
-
-def _close(a: list, b: list, rtol: float, atol: float) -> bool:
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b):
-        if x != x or y != y:
-            if not (x != x and y != y):
-                return False
-        elif math.isinf(x) or math.isinf(y):
-            if x != y:
-                return False
-        elif abs(x - y) > atol + rtol * abs(y):
-            return False
-    return True
-
-
-def matches(a: dict, b: dict, rtol: float, atol: float) -> bool:
-    """Two summaries are the same value: same kind, family, shape, and values within tolerance."""
-    if a.get("k") != b.get("k") or a["d"] != b["d"] or a["s"] != b["s"] or a.get("f") != b.get("f"):
-        return False
-    if "p" in a or "p" in b:   # a call: the same function with the same arguments
-        return len(a.get("p", ())) == len(b.get("p", ())) and \
-            all(matches(x, y, rtol, atol) for x, y in zip(a["p"], b["p"]))
-    if a["d"] == "obj":
-        return True
-    if "r" in a or "r" in b:
-        return a.get("r") == b.get("r")
-    if "v" in a and "v" in b:
-        return _close(a["v"], b["v"], rtol, atol)
-    if "st" in a and "st" in b:
-        return _close(a["st"], b["st"], max(rtol, 1e-4), max(atol, 1e-6)) and \
-            _close(a.get("h", []), b.get("h", []), rtol, atol)
-    return False
-
-
-def _bucket(v: dict, anywhere: bool = False) -> tuple:
-    return (v["k"], None if anywhere else v.get("f", ""), v["d"], tuple(v["s"]))
-
-
-def align(ref_trace, stu_trace, rtol: float | None = None, atol: float | None = None,
-          loops: frozenset = frozenset()) -> Pointer | None:
-    """The first student line that leaves the reference's path, or None when unsure.
-
-    loops: the student's `for` lines: what they bind was made elsewhere (a loop over parameters made
-    by untraced code), so a value there that matches nothing may not be theirs: silence."""
-    rtol, atol = (rtol, atol) if rtol is not None and atol is not None else TOLERANCES["float32"]
-    ref, stu = _clean(ref_trace), _clean(stu_trace)
-    if ref is None or stu is None:
-        return None
-    (ref_events, ref_cut), (stu_events, _) = ref, stu
-    pool: dict[tuple, list] = {}
-    order = [v for _, vals in ref_events for v in vals]
-    for i, v in enumerate(order):
-        pool.setdefault(_bucket(v), []).append(i)
-        pool.setdefault(_bucket(v, True), []).append(i)
-    known = {v.get("f", "") for v in order}
-    used, cursor = set(), [0]
-    lines_of = [ln for ln, vals in ref_events for _ in vals]
-    mapped: dict[int, set] = {}   # student line -> the reference lines its values matched
-
-    def take(v: dict) -> bool:
-        own = v.get("f", "") in known   # a function of the student's own: its values may be anyone's
-        bucket = pool.get(_bucket(v, not own), [])
-        k = bisect.bisect_left(bucket, cursor[0])
-        few = _low_information(v)
-        # the reference's order first (never far ahead: the same value computed again later, a second pass,
-        # is not this one), then what it did just before; a small whole number only near the position
-        ahead = bucket[k:bisect.bisect_left(bucket, cursor[0] + (FEW if few else AHEAD))]
-        for i in ahead + ([] if few else bucket[max(0, k - BEHIND):k][::-1]):
-            if i not in used and matches(v if own else dict(v, f=order[i].get("f")), order[i], rtol, atol):
-                used.add(i)
-                cursor[0] = max(cursor[0], i + 1)
-                mapped.setdefault(line_now[0], set()).add(lines_of[i])
-                return True
-        return False
-
-    line_now = [0]
-    for n, (line, vals) in enumerate(stu_events):
-        line_now[0] = line
-        bad = [v for v in vals if not take(v)]
-        if not bad:
-            continue
-        if line in loops:
-            return None   # a for line binds what was made elsewhere (or iterates over the wrong thing): unsure
-        if len(mapped.get(line, ())) > 1 or (STATEFUL and line in mapped) or bad[0].get("m"):
-            # (m: a container returned as the frame held it, changed in place where the trace may not see)
-            return None   # this line's values matched several reference lines before: which it stands for is unsure
-        if ref_cut and cursor[0] >= len(order) - 1:
-            return None   # the reference's trace ran out: nothing to compare with
-        here = bad[0].get("f")
-        later = [v for _, vs in stu_events[n + 1:] for v in vs if v.get("f") == here][:REJOIN]
-        if len(later) >= 3 and sum(map(take, later)) >= 0.75 * len(later):
-            return None   # the code came back to the path: this value was an intermediate (or an order), not the bug
-        return Pointer(line, bad[0], _nearest(bad[0], order, used, cursor[0]))
-    return None
-
-
-def _low_information(v: dict) -> bool:
-    """A small whole number (an index, a count): it matches by coincidence too easily to look far for it."""
-    vals = v.get("v")
-    return v["k"] == "v" and v["s"] == [] and vals is not None and len(vals) == 1 and vals[0] == vals[0] and \
-        abs(vals[0]) < 1000 and float(vals[0]).is_integer()
-
-
-def _nearest(v: dict, order: list, used: set, cursor: int) -> dict | None:
-    """The reference's value of the same kind and shape next on its path (what this line should give)."""
-    same = [i for i in range(len(order)) if i not in used and _bucket(order[i]) == _bucket(v)]
-    after = [i for i in same if i >= cursor]
-    if after or same:
-        return order[(after or same)[0]]
-    kind = [i for i in range(cursor, len(order)) if i not in used and order[i]["k"] == v["k"]]
-    return order[kind[0]] if kind else None
 
 
 def attach(s, results: list, folders: list, todo: dict, oracle, worker, opts) -> None:

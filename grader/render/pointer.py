@@ -26,6 +26,8 @@ def _describe(v: dict | None) -> str:
     if v.get("k") == "call":
         args = ", ".join(_describe(p) for p in v.get("p", [])[:4])
         return f"a call to {v.get('f', '?')}({args})"
+    if v.get("k") == "if" and v.get("v"):
+        return "the condition is " + ("true" if v["v"][0] else "false")
     head = ".grad = " if v.get("k") == "grad" else ""
     if "r" in v:
         return head + (repr(v["r"][:60]) if v["d"] == "str" else f"{_FAMILY.get(v['d'], v['d'])} of {v['s'][0]}: "
@@ -34,6 +36,8 @@ def _describe(v: dict | None) -> str:
     kind = _FAMILY.get(v["d"], v["d"])
     if v["d"] == "obj":
         return "an object"
+    if v["d"] == "none":
+        return head + "None"
     if not shape and "v" in v and v["v"]:
         return head + _num(v["v"][0])
     size = f"shape ({', '.join(map(str, shape))}{',' if len(shape) == 1 else ''}) {kind}".rstrip()

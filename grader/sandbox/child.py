@@ -99,7 +99,7 @@ def _one(chk, module, req, out: Path, student_dirs, blob: bytearray, checks, wir
             _swap_builtins(spare)
             try:
                 call = (lambda: chk.fn(module, ctx)) if two else (lambda: chk.fn(module))
-                value = tracer.trace_call(req["module"], call) if chk.name in req.get("trace", ()) else call()
+                value = tracer.trace_call(req["module"], call, chk.timeout) if chk.name in req.get("trace", ()) else call()
             finally:
                 _swap_builtins(spare)
             return {"status": RunStatus.OK, "value": wire.encode(value, blob)}

@@ -38,8 +38,8 @@ def test_values_match_only_within_the_same_function_of_the_stub():
 
 
 def test_silent_when_the_code_comes_back_to_the_path():
-    ref = trace(*[(i, [num(float(i))]) for i in range(2, 30)])
-    stu = trace((2, [num(2.0)]), (3, [num(99.0)]), *[(i, [num(float(i))]) for i in range(4, 30)])
+    ref = trace(*[(i, [num(i + 0.5)]) for i in range(2, 30)])
+    stu = trace((2, [num(2.5)]), (3, [num(99.5)]), *[(i, [num(i + 0.5)]) for i in range(4, 30)])
     assert align(ref, stu) is None   # an intermediate the reference never named: not the bug
 
 
@@ -74,6 +74,53 @@ def test_a_for_line_off_the_path_is_unsure():
     assert align(REF, stu, loops=frozenset({13})) is None
 
 
+def ev(ln: int, vals: list, xid: int, call: int = 1) -> list:
+    return [ln, vals, xid, call]
+
+
+def test_a_line_that_matched_before_in_this_call_is_pointed_at_when_nothing_was_skipped():
+    # a loop: line 5 matched on the first pass, goes wrong on the second (a bound, a crop)
+    ref = {"events": [ev(5, [num(1.5)], 1), ev(6, [num(2.5)], 2), ev(5, [num(3.5)], 3), ev(6, [num(4.5)], 4)], "cut": ""}
+    stu = {"events": [ev(5, [num(1.5)], 1), ev(6, [num(2.5)], 2), ev(5, [num(9.5)], 3), ev(6, [num(9.75)], 4)], "cut": ""}
+    assert align(ref, stu).line == 5
+
+
+def test_a_line_that_matched_in_an_earlier_call_is_unsure():
+    # state carried across calls (the parameters never updated): the next call's first line is not the bug
+    ref = {"events": [ev(5, [num(1.5)], 1, 1), ev(6, [num(2.5)], 2, 1), ev(5, [num(3.5)], 3, 2), ev(6, [num(4.5)], 4, 2)],
+           "cut": ""}
+    stu = {"events": [ev(5, [num(1.5)], 1, 1), ev(6, [num(2.5)], 2, 1), ev(5, [num(9.5)], 3, 2), ev(6, [num(9.75)], 4, 2)],
+           "cut": ""}
+    assert align(ref, stu) is None
+
+
+def test_a_line_that_matched_before_is_unsure_after_a_step_the_student_skipped():
+    # a missing zero_grad: the reference's .grad = None (line 7) never matched; line 5 goes wrong next pass
+    none = {"k": "grad", "f": "f", "d": "none", "s": []}
+    ref = {"events": [ev(5, [num(1.5)], 1), ev(7, [none], 2), ev(5, [num(3.5)], 3), ev(6, [num(4.5)], 4)], "cut": ""}
+    stu = {"events": [ev(5, [num(1.5)], 1), ev(5, [num(9.5)], 3), ev(6, [num(9.75)], 4)], "cut": ""}
+    assert align(ref, stu) is None
+
+
+def test_a_condition_the_other_way_is_pointed_at_with_enough_after_it():
+    cond = lambda b: {"k": "if", "f": "f", "d": "num", "s": [], "v": [float(b)]}
+    tail = [ev(9, [num(10.5 + i)], 10 + i) for i in range(4)]
+    ref = {"events": [ev(3, [num(1.5)], 1), ev(4, [cond(True)], 2), *tail], "cut": ""}
+    stu = {"events": [ev(3, [num(1.5)], 1), ev(4, [cond(False)], 2), *[ev(9, [num(-10.5 - i)], 10 + i) for i in range(4)]],
+           "cut": ""}
+    assert align(ref, stu).line == 4
+    short = {"events": [ev(3, [num(1.5)], 1), ev(4, [cond(False)], 2)], "cut": ""}
+    assert align(ref, short) is None   # an inverted if with nothing after it to tell: no bug named
+
+
+def test_small_numbers_do_not_make_a_way_back():
+    # after a wrong list, indices that match by coincidence are no sign the code came back to the path
+    ints = [ev(7, [num(float(i % 3))], 10 + i) for i in range(12)]
+    ref = {"events": [ev(6, [{"k": "v", "f": "f", "d": "num", "s": [3], "v": [0.0, 1.0, 2.0]}], 1), *ints], "cut": ""}
+    stu = {"events": [ev(6, [{"k": "v", "f": "f", "d": "num", "s": [2], "v": [1.0, 2.0]}], 1), *ints], "cut": ""}
+    assert align(ref, stu).line == 6
+
+
 def test_render_block_and_json():
     p = Pointer(13, {"k": "v", "d": "f", "s": [27], "v": [1.0] * 27}, {"k": "v", "d": "f", "s": [27, 1],
                 "st": [1.0, 0.0, 1.0, 1.0]}, "P = N / N.sum(1)", "exercises/bigram/normalize.py")
@@ -86,7 +133,8 @@ def test_render_block_and_json():
 @pytest.mark.slow
 def test_a_sample_of_known_mistakes_never_points_at_another_line(monkeypatch):
     """The catalogue as a labelled test set (benchmarks/bench_pointer.py runs it all): on bigram's
-    mistakes, the line pointed at is an edited line or nothing, at most 5% another line."""
+    mistakes, the line pointed at is an edited line or nothing, at most 5% another line, and the edited
+    line in most (27 of 32 when measured; a loaded machine may cut a trace short: silence)."""
     monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
     import bench_pointer
     from grader.course.manifest import load_course
@@ -94,4 +142,9 @@ def test_a_sample_of_known_mistakes_never_points_at_another_line(monkeypatch):
     f = bench_pointer.summary(rows)
     assert f["judged"] >= 20
     assert f["other_pct"] <= 5, [r for r in rows if r["outcome"] == "other"]
-    assert f["edited"] >= f["judged"] // 3
+    assert f["edited"] >= 0.65 * f["judged"], [r for r in rows if r["outcome"] != "edited"]
+
+
+def test_render_a_condition_and_a_reset_grad():
+    assert describe({"k": "if", "f": "f", "d": "num", "s": [], "v": [0.0]}) == "the condition is false"
+    assert describe({"k": "grad", "f": "f", "d": "none", "s": []}) == ".grad = None"
