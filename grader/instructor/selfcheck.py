@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.grading.status import Status, Verdict
+from grader.sandbox.records import RunStatus
 from grader.grading import engine
 from grader.grading.jobs import Options, check_metas, plan, start_worker
 from grader.grading import fixtures
@@ -80,6 +81,12 @@ def record_set(s: ExerciseSet, root: Path, seed: int = 0) -> list[str]:
             lost = [m.name for m in todo[ex.name] if m.name not in ref[ex.name]]
             if lost:
                 warnings.append(f"{ex.id}: not recorded (dataset missing): {', '.join(lost)}")
+            # a reference that timed out or died (a busy machine) is no answer: the old fixture stays, stale
+            broken = [n for n, r in ref[ex.name].items() if r.status in (RunStatus.TIMEOUT, RunStatus.LOST)]
+            if broken:
+                warnings.append(f"{ex.id}: not recorded: the reference {ref[ex.name][broken[0]].status} on "
+                                f"{', '.join(broken)} (record again on a quieter machine)")
+                continue
             fixtures.write(root, s, ex, fixtures.sources_hash(s, ex), ref[ex.name],
                            [(m.id, m.why, runs) for m, runs in wrong[ex.name]], seed)
     return warnings

@@ -116,3 +116,19 @@ def test_gradescope_results_and_autograder_zip(toy, tmp_path, capsys):
     names = zipfile.ZipFile(tmp_path / "gs-autograder.zip").namelist()  # beside the bundle, never in it
     assert "setup.sh" in names and "run_autograder" in names and "grader/cli.py" in names
     assert "solutions/toy/scale.py" in names and not (tmp_path / "gs" / "solutions").exists()
+
+
+def test_a_reference_that_times_out_is_never_recorded(toy, capsys):
+    """A busy machine can make a reference time out: that is no answer, so the fixture is not written (it
+    stays stale and dev check says so) and the instructor is told."""
+    checks = toy / "exercises" / "toy" / "checks.py"
+    checks.write_text(checks.read_text().replace('@check("counter", "accumulates across calls", points=2)',
+                                                 '@check("counter", "accumulates across calls", points=2, timeout=0.5)')
+                      .replace("    c = m.Counter()\n", "    c = m.Counter()\n    while True:\n        pass\n"))
+    fixture = toy / "data" / "fixtures" / "toy" / "counter.json"
+    before = fixture.read_bytes()
+    assert main(["dev", "record", "--root", str(toy)]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "toy/counter: not recorded: the reference timeout on accumulates" in out
+    assert fixture.read_bytes() == before
+    assert main(["dev", "check", "--root", str(toy)]) == 1
