@@ -58,7 +58,7 @@ def test_a_huge_or_hostile_trace_is_refused_quickly():
     assert align(REF, flood) is None
     many = trace(*[(i, [num(float(i))]) for i in range(4000)])
     assert align(many, trace(*[(i, [num(-1.0 - i)]) for i in range(4000)])) is not None
-    assert time.perf_counter() - t0 < 5
+    assert time.perf_counter() - t0 < 15   # a hang detector (a quadratic walk takes minutes), not a speed target
     evil = Pointer(3, {"k": "call", "d": "args", "s": [1], "f": "\x1b[2Jx", "p": [{"d": "str", "s": [1], "r": "\x1b]0;"}]},
                    None, "x = 1\x1b[31m", "f.py")
     assert "\x1b" not in pointer_block(evil).plain

@@ -34,7 +34,7 @@ def test_infinite_loop_times_out_within_budget(toy):
     write_scale(toy, "def scale(xs, k):\n    while True:\n        pass\n")
     t0 = time.monotonic()
     res = grade(toy)
-    assert time.monotonic() - t0 < 3.0 + 1.0 + 1.0  # one check's timeout, +1 s, + start-up
+    assert time.monotonic() - t0 < 3 * (3.0 + 2.0)  # one check's timeout + 2 s, x3 slack on a loaded machine: a hang detector
     assert res["scale"].status == "timed out"
     assert res["scale"].checks[0].status == "timeout"
 

@@ -125,7 +125,7 @@ def test_saves_without_file_events_are_caught_and_switch_to_polling(toy, monkeyp
         shutil.copy(toy / "solutions" / "toy" / "scale.py", scale)
         t0 = time.monotonic()
         assert w.wait(1, timeout=10)[:2] == ("scale", "passed")
-        assert time.monotonic() - t0 < 4
+        assert time.monotonic() - t0 < 8   # well before the 10 s wait: polling caught it (not a speed target)
         assert w.sess.view.mode == "polling" and w.sess.poll
         assert "--poll" in w.sess.view.notice and "Z2H_POLL=1" in w.sess.view.notice
     assert "switched to polling" in w.out.getvalue()
