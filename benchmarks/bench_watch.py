@@ -1,6 +1,6 @@
 """Watch mode: time from a save to the verdict on screen, median over 20 saves per exercise.
 
-    /work/venv/bin/python benchmarks/bench_watch.py [--saves 20] [--poll] [SET/EXERCISE ...]
+    python benchmarks/bench_watch.py [--saves 20] [--poll] [SET/EXERCISE ...]
 
 Runs a real `grade watch` session (watchfiles, the warm worker, the cached reference, the rich live
 display drawn to a terminal-like sink) on a copy of the course in a temporary folder, and saves
