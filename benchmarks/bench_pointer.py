@@ -118,32 +118,39 @@ def summary(rows: list[dict]) -> dict:
 
 
 def timing(s, exercise: str, repeat: int = 3) -> tuple[float, float]:
-    """Seconds to grade one failing exercise (a novel bug: no known mistake names it), cold as `grade SET/EX`
-    is: today's (pointer off) and with "Where it goes wrong". Medians of `repeat`."""
+    """Seconds to grade one failing exercise cold, as `grade SET/EX` is: today's (pointer off) and with
+    "Where it goes wrong". The bug: the exercise's first catalogued mistake whose variant fails a check,
+    graded with known-mistake diagnosis off (so, to the grader, a novel bug). Medians of `repeat`."""
     import statistics
     from grader.grading import pointer
     ex = s.exercise(exercise)
+    opts = Options(diagnose=False, skip_milestones=True)
     tmp = Path(tempfile.mkdtemp(prefix="z2h-bench-pointer-"))
-    shutil.copytree(s.solutions_dir, tmp / "s", ignore=shutil.ignore_patterns("*.toml", "__pycache__"))
-    path = tmp / "s" / f"{ex.name}.py"
-    lines = path.read_text().splitlines()
-    body = next(i for i, ln in enumerate(lines) if "BEGIN SOLUTION" in ln) + 1
-    lines[body] = lines[body] + " * 1.01"   # a novel bug on the solution's first line
-    path.write_text("\n".join(lines) + "\n")
     real, out = pointer.attach, {}
-    for label, fn in (("off", lambda *a, **k: None), ("on", real)):
-        pointer.attach = fn
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            r = grade_many(s, [tmp / "s"], ex, Options(student_dir=tmp / "s"))[0].exercises[0]
-            times.append(time.perf_counter() - t0)
-        out[label + " shown"] = sum(c.pointer is not None for c in r.checks)
-        out[label + " failing"] = sum(c.status == Verdict.FAIL for c in r.checks)
-        out[label] = statistics.median(times)
-    pointer.attach = real
-    shutil.rmtree(tmp, ignore_errors=True)
-    print(f"  failing checks {out['on failing']}, pointers shown {out['on shown']}")
+    try:
+        for m in [m for m in catalogue.load(s.solutions_dir) if m.exercise == ex.name]:
+            shutil.rmtree(tmp / "s", ignore_errors=True)
+            shutil.copytree(s.solutions_dir, tmp / "s", ignore=shutil.ignore_patterns("*.toml", "__pycache__"))
+            (tmp / "s" / f"{ex.name}.py").write_text(catalogue.variant(s, m), encoding="utf-8")
+            r = grade_many(s, [tmp / "s"], ex, opts)[0].exercises[0]
+            if any(c.status == Verdict.FAIL for c in r.checks):
+                break
+        else:
+            raise SystemExit(f"{exercise}: no catalogued mistake fails a check")
+        for label, fn in (("off", lambda *a, **k: None), ("on", real)):
+            pointer.attach = fn
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                r = grade_many(s, [tmp / "s"], ex, opts)[0].exercises[0]
+                times.append(time.perf_counter() - t0)
+            out[label + " shown"] = sum(c.pointer is not None for c in r.checks)
+            out[label + " failing"] = sum(c.status == Verdict.FAIL for c in r.checks)
+            out[label] = statistics.median(times)
+    finally:
+        pointer.attach = real
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"  mistake {m.id}: failing checks {out['on failing']}, pointers shown {out['on shown']}")
     return out["off"], out["on"]
 
 
