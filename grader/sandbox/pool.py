@@ -9,6 +9,7 @@ import json
 import os
 import select
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,30 @@ def job_root() -> str | None:
     return shm if st.f_bavail * st.f_frsize >= 256 * 2**20 else None
 
 
+def sweep_stale(root: str) -> None:
+    """Remove worker folders (z2h-<grader pid>-*) of ours whose grader is gone: the one case that leaves
+    one is a grader killed together with its worker (SIGKILL to the process group). A live pid, even a
+    reused one, keeps its folder. POSIX only: on Windows os.kill(pid, 0) would end the process."""
+    if not hasattr(os, "getuid"):
+        return
+    try:
+        names = [n for n in os.listdir(root) if n.startswith("z2h-")]
+    except OSError:
+        return
+    for name in names:
+        pid = name.split("-")[1]
+        path = os.path.join(root, name)
+        try:
+            st = os.lstat(path)
+            if not pid.isdigit() or not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            remove_tree(path)
+        except (OSError, OverflowError, ValueError):
+            continue
+
+
 class WorkerError(Exception):
     pass
 
@@ -61,6 +86,7 @@ class Worker:
     MAX_RESTARTS = 5
 
     def __init__(self, preload: list[str], check_files: list[str]):
+        sweep_stale(job_root() or tempfile.gettempdir())
         self.tmp = Path(tempfile.mkdtemp(prefix=f"z2h-{os.getpid()}-", dir=job_root()))  # the pid: whose, if left
         os.chmod(self.tmp, 0o711)  # a job that runs as an unprivileged user must reach its own folder
         self._hello = {"preload": preload, "check_files": check_files, "folder": str(self.tmp)}

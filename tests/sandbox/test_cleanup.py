@@ -197,3 +197,23 @@ def test_the_fast_children_listing_agrees_with_every_stat():
         for k in kids:
             k.kill()
             k.wait()
+
+
+def test_a_dead_graders_worker_folder_is_swept_and_a_live_ones_kept(tmp_path):
+    """A grader killed with its worker (SIGKILL to the group) leaves z2h-<pid>-*; the next worker removes
+    it. A live grader's folder, a file, and a name that is not ours stay."""
+    from grader.sandbox.pool import sweep_stale
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    gone = tmp_path / f"z2h-{dead.pid}-abc"
+    (gone / "job" / "deep").mkdir(parents=True)
+    (gone / "job" / "deep" / "result.json").write_text("{}")
+    live = tmp_path / f"z2h-{os.getpid()}-def"
+    live.mkdir()
+    odd = tmp_path / "z2h-uids.lock"
+    odd.write_text("")
+    other = tmp_path / "z2h-test-x"
+    other.mkdir()
+    sweep_stale(str(tmp_path))
+    assert not gone.exists() and live.exists() and odd.exists() and other.exists()
+    sweep_stale(str(tmp_path / "missing"))   # no such folder: nothing to do, no error
