@@ -21,7 +21,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "LECTURE_CODE.md"
-SETS = ("bigram", "mlp", "wavenet", "gpt")
+SETS = ("bigram", "mlp", "wavenet", "gpt", "tokenizer")
 
 # (set, exercise) -> the mistakes the lecture's versions are named as; every other exercise passes
 DEPARTURES = {
@@ -31,6 +31,12 @@ DEPARTURES = {
     ("gpt", "bigram"): {"bigram-generator-ignored"},
     ("gpt", "layernorm"): {"lecture-layernorm1d"},
     ("gpt", "gpt"): {"gpt-generator-ignored"},
+}
+
+# (set, exercise) where the lecture's code fails and the departure is not yet stated and named:
+# issue 12 is open there; the record says so ("open: ...") instead of claiming a verdict it lacks
+OPEN = {
+    ("tokenizer", "split"),  # minbpe imports `regex`, which the course does not install
 }
 
 
@@ -70,7 +76,9 @@ def test_the_record_names_exactly_the_departures():
     for set_name, table in doc_rows().items():
         for ex, last in table:
             named = set(re.findall(r"`([a-z0-9-]+)`", last))
-            if (set_name, ex) in DEPARTURES:
+            if (set_name, ex) in OPEN:
+                assert last.startswith("open:"), (set_name, ex)
+            elif (set_name, ex) in DEPARTURES:
                 assert last.startswith("departure:"), (set_name, ex)
                 assert named <= DEPARTURES[(set_name, ex)] and named, (set_name, ex)
             else:
