@@ -21,7 +21,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "LECTURE_CODE.md"
-SETS = ("bigram", "mlp", "wavenet", "gpt", "tokenizer", "micrograd", "makemore")
+SETS = ("bigram", "mlp", "wavenet", "gpt", "tokenizer", "micrograd", "makemore", "batchnorm",
+        "backprop")
 
 # (set, exercise) -> the mistakes the lecture's versions are named as; every other exercise passes
 DEPARTURES = {
@@ -34,12 +35,15 @@ DEPARTURES = {
     ("micrograd", "backward"): {"lecture-recursive-topo"},
     ("makemore", "dataset"): {"randperm-generator-ignored"},
     ("makemore", "sample"): {"multinomial-generator-ignored"},
+    ("batchnorm", "network"): {"no-tanh-gain"},
+    ("backprop", "steps"): {"dbnmeani-no-keepdim"},
 }
 
 # (set, exercise) where the lecture's code fails and the departure is not yet stated and named:
 # issue 12 is open there; the record says so ("open: ...") instead of claiming a verdict it lacks
 OPEN = {
     ("tokenizer", "split"),  # minbpe imports `regex`, which the course does not install
+    ("batchnorm", "diagnostics"),  # fails through the lecture's network.py (gain 1.0), unnamed
 }
 
 
