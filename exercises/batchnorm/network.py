@@ -12,7 +12,7 @@ Then, without tracking gradients: make the last layer less confident (its BatchN
 times 0.1), and multiply the weight of every Linear in layers[:-1] by the tanh gain 5/3
 (Kaiming init: randn / sqrt(fan_in), which Linear already does, times the gain). layers[:-1]
 holds every Linear, the output one too, since the last layer is a BatchNorm1d.
-This set keeps the gain 5/3 where the lecture's final cell multiplies by 1.0 (its "*= 1.0 #5/3").
+Departure from the lecture: its final cell multiplies the weights by 1.0 (its "*= 1.0 #5/3"); this set keeps the gain 5/3.
 """
 import torch
 

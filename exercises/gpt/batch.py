@@ -20,7 +20,10 @@ def get_batch(data: torch.Tensor, block_size: int, batch_size: int,
 
     The random offsets come from exactly one call:
         torch.randint(len(data) - block_size, (batch_size,), generator=generator)
-    so that the same generator gives the same batch as the reference."""
+    so that the same generator gives the same batch as the reference.
+
+    Departure from the lecture: its get_batch draws ix from torch's global generator; here from the generator it is given, so a seed replays a batch.
+    """
     # TODO: random offsets ix; x stacks data[i:i+block_size], y stacks the chunk one to the right
     raise NotImplementedError('gpt/batch: random offsets ix; x stacks data[i:i+block_size], y stacks the chunk one to the right')
     return x, y

@@ -6,7 +6,7 @@ the loss and write the gradient of every intermediate, d<name>, with the shape o
 dlogprobs, dprobs, dcounts_sum_inv, dcounts_sum, dcounts, dnorm_logits, dlogit_maxes, dlogits,
 dh, dW2, db2, dhpreact, dbngain, dbnbias, dbnraw, dbnvar_inv, dbnvar, dbndiff2, dbndiff,
 dbnmeani, dhprebn, dembcat, dW1, db1, demb, dC. A tensor used twice gets both contributions (+=).
-One departure from the lecture's code: dbnmeani keeps bnmeani's shape (1, n_hidden) (keepdim=True).
+Departure from the lecture: dbnmeani keeps bnmeani's shape (1, n_hidden) (keepdim=True), where its code sums to (n_hidden,).
 
 To see how far you got, delete the stub's `raise` lines of the steps you have not written
 yet: the grader lists every gradient from the loss backwards (missing ones as missing), so

@@ -23,7 +23,10 @@ def get_batch(data: torch.Tensor, block_size: int, batch_size: int,
 
     The random offsets come from exactly one call:
         torch.randint(len(data) - block_size, (batch_size,), generator=generator)
-    so that the same generator gives the same batch as the reference."""
+    so that the same generator gives the same batch as the reference.
+
+    Departure from the lecture: its get_batch draws ix from torch's global generator; here from the generator it is given, so a seed replays a batch.
+    """
     # BEGIN SOLUTION: random offsets ix; x stacks data[i:i+block_size], y stacks the chunk one to the right
     ix = torch.randint(len(data) - block_size, (batch_size,), generator=generator)
     x = torch.stack([data[i:i + block_size] for i in ix])

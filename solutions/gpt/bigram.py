@@ -33,7 +33,10 @@ class BigramLanguageModel(nn.Module):
         return logits, loss
 
     def generate(self, idx, max_new_tokens: int, generator: torch.Generator | None = None):
-        """idx is (B, T): extend every row by max_new_tokens sampled tokens; returns (B, T + max_new_tokens)."""
+        """idx is (B, T): extend every row by max_new_tokens sampled tokens; returns (B, T + max_new_tokens).
+
+        Departure from the lecture: its generate samples from torch's global generator; here torch.multinomial is given the generator passed in, so a seed replays a sample.
+        """
         for _ in range(max_new_tokens):
             # BEGIN SOLUTION: logits of the last time step -> softmax -> torch.multinomial(..., generator=generator) -> append
             logits, loss = self(idx)

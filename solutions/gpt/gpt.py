@@ -46,7 +46,10 @@ class GPTLanguageModel(nn.Module):
         return logits, loss
 
     def generate(self, idx, max_new_tokens: int, generator: torch.Generator | None = None):
-        """idx is (B, T): extend every row by max_new_tokens sampled tokens; returns (B, T + max_new_tokens)."""
+        """idx is (B, T): extend every row by max_new_tokens sampled tokens; returns (B, T + max_new_tokens).
+
+        Departure from the lecture: its generate samples from torch's global generator; here torch.multinomial is given the generator passed in, so a seed replays a sample.
+        """
         for _ in range(max_new_tokens):
             # BEGIN SOLUTION: crop idx to its last block_size tokens; logits of the last step; softmax; torch.multinomial(..., generator=generator); append
             idx_cond = idx[:, -self.block_size:]  # the position table has only block_size rows

@@ -88,7 +88,10 @@ def create_datasets(words, generator=None):
     clean them, find the characters and the longest word, hold out a test set, wrap both parts.
 
     The split draws one permutation, torch.randperm(len(words), generator=generator): makemore.py
-    uses torch's global generator after torch.manual_seed(3407); the checks pass their own."""
+    uses torch's global generator after torch.manual_seed(3407); the checks pass their own.
+
+    Departure from the lecture: makemore.py draws the permutation from torch's global generator; here from the generator it is given, so a seed replays the split.
+    """
     # BEGIN SOLUTION: strip every line and drop the empty ones; chars = the sorted distinct characters; max_word_length
     words = [w.strip() for w in words]  # no surrounding spaces
     words = [w for w in words if w]  # no blank lines

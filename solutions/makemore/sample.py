@@ -18,7 +18,10 @@ def generate(model, idx, max_new_tokens, temperature=1.0, do_sample=False, top_k
     """Take a conditioning sequence of indices idx (LongTensor of shape (b, t)) and complete it
     max_new_tokens times; returns (b, t + max_new_tokens). The model only sees its last
     model.get_block_size() tokens. do_sample=True draws the next token with
-    torch.multinomial(probs, num_samples=1, generator=generator); otherwise it takes the most likely one."""
+    torch.multinomial(probs, num_samples=1, generator=generator); otherwise it takes the most likely one.
+
+    Departure from the lecture: makemore.py samples from torch's global generator; here torch.multinomial is given the generator passed in, so a seed replays a sample.
+    """
     block_size = model.get_block_size()
     for _ in range(max_new_tokens):
         # BEGIN SOLUTION: crop the context to block_size; the logits of the last step, divided by the temperature; keep only the top_k largest (the rest -inf); softmax; sample (with the generator) or take the most likely; append

@@ -114,7 +114,8 @@ def test_generate_ignoring_its_generator_is_said(tmp_path):
     r = grade(course_copy(tmp_path, gpt=gpt), "gpt")
     assert r["status"] == "failing"
     assert "generate ignores its generator argument" in failing_keys(r)
-    assert r["mistake"]["why"].startswith("generate ignores its generator argument")
+    assert r["mistake"]["why"].startswith("this is the lecture's generate")
+    assert "generate must pass its generator on (generator=generator)" in r["mistake"]["why"]
 
 
 @pytest.mark.slow
@@ -144,7 +145,7 @@ class LayerNorm1d:
     r = grade(course_copy(tmp_path, layernorm=lecture_style), "layernorm")
     assert r["status"] == "failing"
     assert r["mistake"]["id"] == "lecture-layernorm1d"
-    assert r["mistake"]["why"].startswith("the lecture's LayerNorm1d normalizes dim 1 with the unbiased variance; here")
+    assert r["mistake"]["why"].startswith("this is the lecture's LayerNorm1d, which normalizes dim 1 with the unbiased variance; here")
 
 
 def test_layernorm_stub_states_the_departure():

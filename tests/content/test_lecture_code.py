@@ -1,7 +1,7 @@
-"""The lecturer's own code against bigram, mlp and wavenet (issue 12): docs/LECTURE_CODE.md records,
+"""The lecturer's own code against the sets recorded so far (issue 12): docs/LECTURE_CODE.md records,
 per exercise, whether the lecture's code passes or departs; here that record is held to account.
 
-Every exercise of the three sets is in the record; every departure is stated in its stub and in
+Every exercise of the recorded sets is in the record; every departure is stated in its stub and in
 its reference ("Departure from the lecture: ..." on one line), and is a known mistake of its
 exercise whose `why` starts by saying it is the lecture's. The slow tests grade short
 paraphrases of the lecture's approach (written for this test, not the lecture's code) and expect
@@ -21,12 +21,29 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "LECTURE_CODE.md"
-SETS = ("bigram", "mlp", "wavenet")
+SETS = ("bigram", "mlp", "wavenet", "gpt", "tokenizer", "micrograd", "makemore", "batchnorm",
+        "backprop")
 
 # (set, exercise) -> the mistakes the lecture's versions are named as; every other exercise passes
 DEPARTURES = {
     ("mlp", "cross_entropy"): {"lecture-part2-probs-log", "lecture-log-of-probs"},
     ("mlp", "train"): {"no-generator"},
+    ("gpt", "batch"): {"generator-ignored"},
+    ("gpt", "bigram"): {"bigram-generator-ignored"},
+    ("gpt", "layernorm"): {"lecture-layernorm1d"},
+    ("gpt", "gpt"): {"gpt-generator-ignored"},
+    ("micrograd", "backward"): {"lecture-recursive-topo"},
+    ("makemore", "dataset"): {"randperm-generator-ignored"},
+    ("makemore", "sample"): {"multinomial-generator-ignored"},
+    ("batchnorm", "network"): {"no-tanh-gain"},
+    ("backprop", "steps"): {"dbnmeani-no-keepdim"},
+}
+
+# (set, exercise) where the lecture's code fails and the departure is not yet stated and named:
+# issue 12 is open there; the record says so ("open: ...") instead of claiming a verdict it lacks
+OPEN = {
+    ("tokenizer", "split"),  # minbpe imports `regex`, which the course does not install
+    ("batchnorm", "diagnostics"),  # fails through the lecture's network.py (gain 1.0), unnamed
 }
 
 
@@ -55,7 +72,7 @@ def doc_rows() -> dict[str, list[tuple[str, str]]]:
     return rows
 
 
-def test_the_record_covers_every_exercise_of_the_three_sets():
+def test_the_record_covers_every_exercise_of_the_recorded_sets():
     rows = doc_rows()
     assert set(rows) == set(SETS)
     for set_name in SETS:
@@ -66,7 +83,9 @@ def test_the_record_names_exactly_the_departures():
     for set_name, table in doc_rows().items():
         for ex, last in table:
             named = set(re.findall(r"`([a-z0-9-]+)`", last))
-            if (set_name, ex) in DEPARTURES:
+            if (set_name, ex) in OPEN:
+                assert last.startswith("open:"), (set_name, ex)
+            elif (set_name, ex) in DEPARTURES:
                 assert last.startswith("departure:"), (set_name, ex)
                 assert named <= DEPARTURES[(set_name, ex)] and named, (set_name, ex)
             else:
@@ -95,7 +114,7 @@ def test_each_departure_is_stated_on_one_line_of_the_stub(set_name, ex):
         assert lines[0].rstrip().endswith((".", '."""')), lines[0]
 
 
-def test_no_other_exercise_of_the_three_sets_claims_a_departure():
+def test_no_other_exercise_of_the_recorded_sets_claims_a_departure():
     for set_name in SETS:
         for ex in exercises(set_name):
             if (set_name, ex) in DEPARTURES:

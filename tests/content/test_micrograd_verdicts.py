@@ -86,7 +86,7 @@ def test_the_lectures_recursive_build_topo_fails_only_the_deep_graph_and_is_name
                                            "            topo.append(v)\n    build(root)\n")])
     assert failing(r) == {"backward_deep"}
     assert mistake(r) == "lecture-recursive-topo"
-    assert "the lecture's recursive build_topo hits Python's recursion limit on 10,000-deep graphs" in r["mistake"]["why"]
+    assert "the lecture's recursive build_topo, which hits Python's recursion limit on 10,000-deep graphs" in r["mistake"]["why"]
     assert "Departure from the lecture" in (REPO / "exercises" / SET / "backward.py").read_text()
 
 
