@@ -16,7 +16,7 @@ from grader.grading.compare import compare
 from grader.grading.jobs import CheckMeta, Options, Source, check_metas, make_job, plan, start_worker
 from grader.grading.oracle import Oracle
 from grader.grading.results import CheckResult, ExerciseResult, SetResult
-from grader.grading.status import Status, Verdict
+from grader.grading.status import NEEDS_WORK, Status, Verdict
 from grader.sandbox.pool import Worker, WorkerError
 from grader.sandbox.records import CheckRun, Fate, JobResult, RunStatus
 
@@ -117,6 +117,7 @@ def _grade(s, folders: list[Path], only, opts: Options, on_event, worker: Worker
     for k, (results, run) in enumerate(prepared):
         for ex in run:
             _judge(results[ex.name], todo[ex.name], reference[ex.name], done[f"s{k}-{ex.name}"], s)
+        _note_failing_needs(results)
         out.append(SetResult(s, [results[e.name] for e in exercises], 0.0, opts.seed))
     if opts.diagnose:
         diagnose.name_mistakes([r for sr in out for r in sr.exercises], todo, oracle)
@@ -124,6 +125,15 @@ def _grade(s, folders: list[Path], only, opts: Options, on_event, worker: Worker
     for sr in out:
         sr.seconds = time.perf_counter() - t0
     return out
+
+
+def _note_failing_needs(results: dict[str, ExerciseResult]) -> None:
+    """An exercise that imports a sibling whose own checks fail in this run is told so: its failures may
+    come from there (a network.py with the lecture's gain makes diagnostics' statistics differ too)."""
+    for res in results.values():
+        if res.status in (Status.FAILING, Status.ERROR, Status.TIMED_OUT):
+            res.needs_failing = [f"{n}.py" for n in res.exercise.needs
+                                 if n in results and results[n].status in NEEDS_WORK]
 
 
 def _judge(res: ExerciseResult, metas: list[CheckMeta], ref: dict[str, CheckRun], got: JobResult,

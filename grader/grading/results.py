@@ -46,6 +46,7 @@ class ExerciseResult:
     file: str = ""
     unwritten: list[str] = field(default_factory=list)     # functions still raising NotImplementedError
     blocked_by: dict[str, list[str]] = field(default_factory=dict)   # module it imports -> what is unwritten there
+    needs_failing: list[str] = field(default_factory=list)   # modules it imports whose own exercise fails in this run
     runs: dict = field(default_factory=dict, repr=False)   # the student's raw runs, for diagnosis
 
     @property

@@ -57,7 +57,7 @@ def as_json(result) -> dict:
     return {"schema": "z2h-grade/1", "set": result.set.name, "points": result.points, "max_points": result.set.points,
             "seed": result.seed, "seconds": finite(round(result.seconds, 3)), "all_passed": result.all_passed,
             "exercises": [{"id": r.exercise.id, "status": r.status, "points": r.points, "max_points": r.max_points,
-                           "file": r.file, "detail": r.detail, "mistake": r.mistake and {"id": r.mistake.id, "why": r.mistake.why},
+                           "file": r.file, "detail": r.detail, "needs_failing": list(getattr(r, "needs_failing", [])), "mistake": r.mistake and {"id": r.mistake.id, "why": r.mistake.why},
                            "mistakes": [{"id": m.id, "why": m.why} for m in r.mistakes],
                            "violations": [{"line": ln, "message": m} for ln, m in r.violations],
                            "warnings": [{"line": ln, "message": m} for ln, m in r.warnings],

@@ -151,8 +151,14 @@ def exercise_panel(r, every: bool = False, hint: str | None = None, next_step: s
     for mistake in getattr(r, "mistakes", None) or ([r.mistake] if r.mistake else []):
         parts.append(Text.assemble(("Known mistake: ", "bold red"), mistake.why))
     if r.exercise.needs and r.mistake is None and bad:
-        files = ", ".join(f"{n}.py" for n in r.exercise.needs)
-        parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
+        failing = getattr(r, "needs_failing", None)
+        if failing:
+            parts.append(Text(f"This exercise runs your {', '.join(failing)}, which fails its own checks: fix "
+                              f"{'it' if len(failing) == 1 else 'those'} first; the failures here may come from there.",
+                              style="yellow"))
+        else:
+            files = ", ".join(f"{n}.py" for n in r.exercise.needs)
+            parts.append(Text(f"This exercise also runs your {files}: a bug there can show up here.", style="dim"))
     first_hint = hint or r.exercise.hint_for([c.name for c in bad])
     if first_hint:
         more = "" if len(r.exercise.hints) < 2 or more_hints == "" else \

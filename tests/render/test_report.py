@@ -61,3 +61,23 @@ def test_dashboard_lists_sets_and_next(toy):
                               "next": "toy/counter: A counter"}])
     out = buf.getvalue()
     assert "3/5" in out and "Next up: toy/counter" in out
+
+
+def test_a_failing_import_is_named_where_it_shows_up(toy):
+    """counter runs scale: with scale wrong (a factor the catalogue does not know), counter's failure is
+    said to come from scale.py, in the panel and in --json."""
+    solve(toy)
+    p = toy / "exercises" / "toy" / "scale.py"
+    p.write_text(p.read_text().replace("return [k * x for x in xs]", "return [k * x + 0.5 for x in xs]"))
+    assert "+ 0.5" in p.read_text()
+    s = load_course(toy).set("toy")
+    res = engine.grade_set(s)
+    counter = next(r for r in res.exercises if r.exercise.name == "counter")
+    assert counter.status == "failing" and counter.needs_failing == ["scale.py"]
+    from grader.render.panels import exercise_panel
+    buf = StringIO()
+    console_r.make_console(buf, width=120).print(exercise_panel(counter))
+    assert "runs your scale.py, which fails its own checks" in buf.getvalue()
+    doc = machine.as_json(res)
+    assert next(e for e in doc["exercises"] if e["id"] == "toy/counter")["needs_failing"] == ["scale.py"]
+    assert next(e for e in doc["exercises"] if e["id"] == "toy/scale")["needs_failing"] == []
