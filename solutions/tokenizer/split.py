@@ -20,6 +20,8 @@ blocks below. They are exact, as `tests/test_tokenizer_fidelity.py` proves over 
 The possessive quantifiers of the GPT-4 pattern change nothing there (giving characters back
 could never let the rest match), so plain ? and + are equivalent.
 
+Departure from the lecture: minbpe imports the `regex` package for these patterns; here they are written for Python's own `re` (the course installs no `regex`), so `import regex` is a broken rule in split.py.
+
     split("Hello've world123 how's are you!!!?", GPT2_SPLIT_PATTERN)
     # ['Hello', "'ve", ' world', '123', ' how', "'s", ' are', ' you', '!!!?']
 """

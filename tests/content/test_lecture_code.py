@@ -41,9 +41,18 @@ DEPARTURES = {
 
 # (set, exercise) where the lecture's code fails and the departure is not yet stated and named:
 # issue 12 is open there; the record says so ("open: ...") instead of claiming a verdict it lacks
-OPEN = {
-    ("tokenizer", "split"),  # minbpe imports `regex`, which the course does not install
-    ("batchnorm", "diagnostics"),  # fails through the lecture's network.py (gain 1.0), unnamed
+OPEN: set = set()
+
+# (set, exercise) -> (the exercise it imports, that exercise's departure) where the lecture's code fails
+# only through that import; the report names the import as failing (needs_failing)
+THROUGH = {
+    ("batchnorm", "diagnostics"): ("network", "no-tanh-gain"),
+}
+
+
+# (set, exercise) -> the import a stated rule forbids there, where the lecture's code uses it
+RULED = {
+    ("tokenizer", "split"): "regex",   # minbpe's patterns need the `regex` package; here they are `re`'s
 }
 
 
@@ -85,6 +94,12 @@ def test_the_record_names_exactly_the_departures():
             named = set(re.findall(r"`([a-z0-9-]+)`", last))
             if (set_name, ex) in OPEN:
                 assert last.startswith("open:"), (set_name, ex)
+            elif (set_name, ex) in THROUGH:
+                need, mid = THROUGH[(set_name, ex)]
+                assert last.startswith(f"departure: through {need}.py") and named == {mid}, (set_name, ex)
+                assert mid in DEPARTURES[(set_name, need)], (set_name, ex)
+            elif (set_name, ex) in RULED:
+                assert last.startswith("departure: rule") and f"`{RULED[(set_name, ex)]}`" in last, (set_name, ex)
             elif (set_name, ex) in DEPARTURES:
                 assert last.startswith("departure:"), (set_name, ex)
                 assert named <= DEPARTURES[(set_name, ex)] and named, (set_name, ex)
@@ -105,7 +120,7 @@ def test_each_departure_is_a_known_mistake_that_says_it_is_the_lectures(set_name
         assert known[mistake_id]["why"].startswith("this is the lecture's"), mistake_id
 
 
-@pytest.mark.parametrize("set_name, ex", sorted(DEPARTURES))
+@pytest.mark.parametrize("set_name, ex", sorted(DEPARTURES) + sorted(RULED))
 def test_each_departure_is_stated_on_one_line_of_the_stub(set_name, ex):
     for folder in ("exercises", "solutions"):
         text = (REPO / folder / set_name / f"{ex}.py").read_text()
@@ -117,9 +132,16 @@ def test_each_departure_is_stated_on_one_line_of_the_stub(set_name, ex):
 def test_no_other_exercise_of_the_recorded_sets_claims_a_departure():
     for set_name in SETS:
         for ex in exercises(set_name):
-            if (set_name, ex) in DEPARTURES:
+            if (set_name, ex) in DEPARTURES or (set_name, ex) in RULED:
                 continue
             assert "Departure from the lecture" not in (REPO / "exercises" / set_name / f"{ex}.py").read_text()
+
+
+@pytest.mark.parametrize("set_name, ex", sorted(RULED))
+def test_each_ruled_departure_is_a_rule_of_its_exercise(set_name, ex):
+    manifest = tomllib.loads((REPO / "exercises" / set_name / "set.toml").read_text())
+    rules = next(e for e in manifest["exercises"] if e["name"] == ex).get("rules", {})
+    assert RULED[(set_name, ex)] in rules.get("forbid_imports", [])
 
 
 # ---- the lecture's approach, paraphrased, graded ----------------------------------------------
@@ -182,3 +204,32 @@ def test_the_lectures_minibatch_from_the_global_generator_is_named(tmp_path):
     r = grade(tmp_path, "mlp", "train", edits=[("(batch_size,), generator=g)\n", "(batch_size,))\n")])
     assert r["status"] == "failing"
     assert (r["mistake"] or {}).get("id") == "no-generator"
+
+
+@pytest.mark.slow
+def test_the_lectures_regex_import_is_a_broken_rule_that_says_so(tmp_path):
+    # minbpe's way: the patterns compiled by the regex package, imported under re's name
+    r = grade(tmp_path, "tokenizer", "split", edits=[("import re\n", "import regex as re\n")])
+    assert r["status"] == "rule broken"
+    assert "imports regex" in json.dumps(r)
+
+
+@pytest.mark.slow
+def test_diagnostics_fails_only_through_the_lectures_network_and_says_so(tmp_path):
+    # the lecture's final cell keeps the gain 1.0: network is the named departure, and diagnostics (whose
+    # checks build the network with the student's network.py) points there
+    root = tmp_path / "course"
+    shutil.copytree(REPO / "exercises", root / "exercises")
+    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")
+    for f in (REPO / "solutions" / "batchnorm").glob("*.py"):
+        shutil.copy(f, root / "exercises" / "batchnorm" / f.name)
+    net = root / "exercises" / "batchnorm" / "network.py"
+    assert net.read_text().count("layer.weight *= 5/3") == 1
+    net.write_text(net.read_text().replace("layer.weight *= 5/3", "layer.weight *= 1.0"))
+    cmd = [sys.executable, "-m", "grader.cli", "batchnorm", "--root", str(root), "--json", "--skip-milestones"]
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+                         cwd=tmp_path, timeout=300)
+    by = {e["id"]: e for e in json.loads(out.stdout)["exercises"]}
+    assert (by["batchnorm/network"]["mistake"] or {}).get("id") == "no-tanh-gain"
+    assert by["batchnorm/diagnostics"]["status"] == "failing"
+    assert by["batchnorm/diagnostics"]["needs_failing"] == ["network.py"]
