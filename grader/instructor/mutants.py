@@ -109,7 +109,14 @@ def equivalent(s: ExerciseSet) -> dict[tuple[str, str], str]:
     if not path.is_file():
         return {}
     data, _ = _read_toml(path)
-    return {(str(e.get("exercise")), str(e.get("what"))): str(e.get("why", "")) for e in data.get("equivalent", [])}
+    return {(str(e.get("exercise")), _unlined(str(e.get("what")))): str(e.get("why", ""))
+            for e in data.get("equivalent", [])}
+
+
+def _unlined(what: str) -> str:
+    """A survivor without its "line N: " prefix: an equivalent mutant stays known when lines above it move."""
+    head, sep, rest = what.partition(": ")
+    return rest if sep and head.startswith("line ") and head[5:].isdigit() else what
 
 
 def run(s: ExerciseSet, on_exercise=None, limit: int = MAX_PER_EXERCISE) -> dict:
@@ -140,9 +147,9 @@ def score(report: dict, known: dict) -> tuple[int, int, list[tuple[str, str]]]:
     for ex, r in report.get("exercises", {}).items():
         total += r["mutants"]
         for what in r["survivors"]:
-            if (ex, what) not in known:
+            if (ex, _unlined(what)) not in known:
                 left.append((ex, what))
-        killed += r["mutants"] - len([w for w in r["survivors"] if (ex, w) not in known])
+        killed += r["mutants"] - len([w for w in r["survivors"] if (ex, _unlined(w)) not in known])
     return killed, total, left
 
 

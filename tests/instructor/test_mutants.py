@@ -28,3 +28,14 @@ def test_the_toy_course_kills_its_mutants_and_dev_check_reports_the_score(toy):
     assert total > 0 and killed + len(left) == total
     mutants.write(s, report)
     assert mutants.recorded(s) == (report, True)
+
+
+def test_an_equivalent_mutant_stays_known_when_its_line_moves(toy):
+    s = load_course(toy).set("toy")
+    (s.solutions_dir / "mutants.toml").write_text(
+        '[[equivalent]]\nexercise = "scale"\nwhat = "line 25: `a <= b` -> `a < b`"\nwhy = "equal sizes crop nothing"\n')
+    known = mutants.equivalent(s)
+    report = {"exercises": {"scale": {"mutants": 3, "survivors": ["line 28: `a <= b` -> `a < b`",
+                                                                  "line 30: `a + b` -> `a - b`"]}}}
+    killed, total, left = mutants.score(report, known)
+    assert (killed, total) == (2, 3) and left == [("scale", "line 30: `a + b` -> `a - b`")]
