@@ -98,3 +98,17 @@ def grade_json(root: Path, target: str) -> list[dict]:
 def passed(result: dict) -> bool:
     """Every check ran and passed (milestones are skipped here)."""
     return result["status"] == "passed" and all(c["status"] == "pass" for c in result["checks"] if not c["milestone"])
+
+
+def add_milestone_without_its_dataset(toy: Path) -> Path:
+    """The toy's counter gets a 1-point milestone reading absent.txt, a dataset nobody has; returns set.toml."""
+    checks = toy / "exercises" / "toy" / "checks.py"
+    checks.write_text(checks.read_text() + '''
+
+@check("counter", "milestone: reads a dataset", milestone=True, data=["absent.txt"])
+def reads(m, ctx):
+    return ctx.data("absent.txt").read_text()
+''')
+    manifest = toy / "exercises" / "toy" / "set.toml"
+    manifest.write_text(manifest.read_text().replace("points = 2\n", "points = 3\n"))
+    return manifest

@@ -1,23 +1,21 @@
 """The hint under a failure is the one written for the failing check, not the exercise's first."""
 import os
-import shutil
 import subprocess
 import sys
 
-from tests.helpers import REPO
+from tests.helpers import REPO, course_copy, edited_source
+
+
+def screen(tmp_path, set_name: str, name: str, *edits: tuple[str, str]) -> str:
+    """What `grade SET/NAME` prints (200 columns, no colour) with the reference of NAME edited."""
+    root = course_copy(tmp_path, set_name, **{name: edited_source(set_name, name, *edits)})
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "grader.cli", f"{set_name}/{name}", "--root", str(root)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300).stdout
 
 
 def test_a_failing_check_brings_its_own_hint(tmp_path):
-    root = tmp_path / "course"
-    shutil.copytree(REPO / "exercises", root / "exercises")
-    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")
-    for f in (REPO / "solutions" / "tokenizer").glob("*.py"):
-        shutil.copy(f, root / "exercises" / "tokenizer" / f.name)
-    decode = root / "exercises" / "tokenizer" / "decode.py"
-    decode.write_text(decode.read_text().replace('tokens.decode("utf-8", errors="replace")', 'tokens.decode("utf-8")'))
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", "NO_COLOR": "1"}
-    out = subprocess.run([sys.executable, "-m", "grader.cli", "tokenizer/decode", "--root", str(root)],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300).stdout
+    out = screen(tmp_path, "tokenizer", "decode", ('tokens.decode("utf-8", errors="replace")', 'tokens.decode("utf-8")'))
     assert "decode_invalid" in out
     assert "Hint: errors='replace' turns bytes" in out   # the second hint, the one naming decode_invalid
     assert "Join first, decode second" not in out         # the exercise's first hint
@@ -25,14 +23,5 @@ def test_a_failing_check_brings_its_own_hint(tmp_path):
 
 def test_a_mistake_in_the_basic_check_brings_the_recipe_not_a_detail(tmp_path):
     """The lecture's keepdim slip fails normalize_seeded first: its hint is the row-sum recipe."""
-    root = tmp_path / "course"
-    shutil.copytree(REPO / "exercises", root / "exercises")
-    shutil.copytree(REPO / "data" / "fixtures", root / "data" / "fixtures")
-    for f in (REPO / "solutions" / "bigram").glob("*.py"):
-        shutil.copy(f, root / "exercises" / "bigram" / f.name)
-    normalize = root / "exercises" / "bigram" / "normalize.py"
-    normalize.write_text(normalize.read_text().replace("P.sum(1, keepdim=True)", "P.sum(1)"))
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", "NO_COLOR": "1"}
-    out = subprocess.run([sys.executable, "-m", "grader.cli", "bigram/normalize", "--root", str(root)],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300).stdout
+    out = screen(tmp_path, "bigram", "normalize", ("P.sum(1, keepdim=True)", "P.sum(1)"))
     assert "Hint: Each ROW must sum to 1" in out, out[-1500:]

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from grader.cli import main
+from tests.helpers import add_milestone_without_its_dataset
 
 HIDDEN = '''
 
@@ -113,15 +114,7 @@ def test_gradebook_cells_are_one_line_and_never_a_formula():
 def test_each_student_has_own_seconds_and_a_milestone_that_could_not_run_is_flagged(toy, tmp_path, monkeypatch):
     """Findings 8: every row carried the whole batch's seconds; nothing said a milestone was not graded."""
     monkeypatch.delenv("Z2H_DATA", raising=False)
-    checks = toy / "exercises" / "toy" / "checks.py"
-    checks.write_text(checks.read_text() + '''
-
-@check("counter", "milestone: reads a dataset", milestone=True, data=["absent.txt"])
-def reads(m, ctx):
-    return ctx.data("absent.txt").read_text()
-''')
-    manifest = toy / "exercises" / "toy" / "set.toml"
-    manifest.write_text(manifest.read_text().replace("points = 2\n", "points = 3\n"))
+    add_milestone_without_its_dataset(toy)
     assert main(["dev", "record", "--allow-missing", "--root", str(toy)]) == 0
     subs = make_class(toy, tmp_path, ("fast", "slow"))
     slow = subs / "slow" / "scale.py"

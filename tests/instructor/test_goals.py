@@ -5,7 +5,7 @@ from grader.cli import main
 from grader.course.manifest import load_course
 from grader.grading import engine
 from grader.grading.status import Verdict
-from tests.helpers import solve
+from tests.helpers import add_milestone_without_its_dataset, solve
 
 GOAL = '''
 
@@ -65,15 +65,7 @@ def hidden_draw(m, ctx):
 
 def test_dev_record_fails_on_a_missing_dataset_unless_allowed(toy, capsys, monkeypatch):
     monkeypatch.delenv("Z2H_DATA", raising=False)
-    checks = toy / "exercises" / "toy" / "checks.py"
-    checks.write_text(checks.read_text() + '''
-
-@check("counter", "milestone: reads a dataset", milestone=True, data=["absent.txt"])
-def reads(m, ctx):
-    return ctx.data("absent.txt").read_text()
-''')
-    manifest = toy / "exercises" / "toy" / "set.toml"
-    manifest.write_text(manifest.read_text().replace("points = 2\n", "points = 3\n"))
+    add_milestone_without_its_dataset(toy)
     assert main(["dev", "record", "--root", str(toy)]) == 1
     assert "dataset missing" in capsys.readouterr().out
     assert main(["dev", "record", "--allow-missing", "--root", str(toy)]) == 0

@@ -1,6 +1,7 @@
 """Value tracing (sandbox/tracer.py): what each line of one module produced, as plain data, bounded."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import types
@@ -33,16 +34,25 @@ class V:
 '''
 
 
+@contextlib.contextmanager
+def loaded(tmp_path, name: str, src: str):
+    """src as the module `name`, from a file of its own (the tracer follows only that file's lines)."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(src)
+    m = types.ModuleType(name)
+    m.__file__ = str(path)
+    exec(compile(src, str(path), "exec"), m.__dict__)
+    sys.modules[name] = m
+    try:
+        yield m
+    finally:
+        del sys.modules[name]
+
+
 @pytest.fixture
 def mod(tmp_path):
-    path = tmp_path / "traced_mod.py"
-    path.write_text(SRC)
-    m = types.ModuleType("traced_mod")
-    m.__file__ = str(path)
-    exec(compile(SRC, str(path), "exec"), m.__dict__)
-    sys.modules["traced_mod"] = m
-    yield m
-    del sys.modules["traced_mod"]
+    with loaded(tmp_path, "traced_mod", SRC) as m:
+        yield m
 
 
 def lines_of(trace: dict) -> list[int]:
@@ -118,14 +128,8 @@ def clip(xs):
 
 @pytest.fixture
 def branchy(tmp_path):
-    path = tmp_path / "branchy_mod.py"
-    path.write_text(BRANCHY)
-    m = types.ModuleType("branchy_mod")
-    m.__file__ = str(path)
-    exec(compile(BRANCHY, str(path), "exec"), m.__dict__)
-    sys.modules["branchy_mod"] = m
-    yield m
-    del sys.modules["branchy_mod"]
+    with loaded(tmp_path, "branchy_mod", BRANCHY) as m:
+        yield m
 
 
 def test_which_way_a_condition_went_is_a_value_of_its_line(branchy):
@@ -156,17 +160,9 @@ def test_a_zero_grad_a_data_write_and_a_generator_are_seen(tmp_path):
     src = ("import torch\n\n\ndef step(ps, x):\n    g = torch.Generator().manual_seed(7)\n"
            "    loss = (ps[0] * x).sum()\n    for p in ps:\n        p.grad = None\n    loss.backward()\n"
            "    for p in ps:\n        p.data += -0.1 * p.grad\n    return loss.item()\n")
-    path = tmp_path / "stepper.py"
-    path.write_text(src)
-    m = types.ModuleType("stepper")
-    m.__file__ = str(path)
-    exec(compile(src, str(path), "exec"), m.__dict__)
-    sys.modules["stepper"] = m
-    try:
+    with loaded(tmp_path, "stepper", src) as m:
         ps, x = [torch.ones(3, requires_grad=True)], torch.arange(3.0)
         t = tracer.trace_call("stepper", lambda: [m.step(ps, x) for _ in range(2)])
-    finally:
-        del sys.modules["stepper"]
     by = [(ln, v["k"], v["d"]) for ln, vals, *_ in t["events"] for v in vals]
     assert (5, "v", "gen") in by                 # the generator made here: its seed
     assert (8, "grad", "none") in by             # p.grad = None, the second time (there was a grad)
@@ -199,16 +195,8 @@ def test_a_call_through_nn_module_is_the_calling_lines(tmp_path):
            "        self.head = Head()\n\n"
            "    def forward(self, x):\n"
            "        return self.head(x) + 1\n")
-    path = tmp_path / "netmod.py"
-    path.write_text(src)
-    m = types.ModuleType("netmod")
-    m.__file__ = str(path)
-    exec(compile(src, str(path), "exec"), m.__dict__)
-    sys.modules["netmod"] = m
-    try:
+    with loaded(tmp_path, "netmod", src) as m:
         net = m.Net()
         t = tracer.trace_call("netmod", lambda: net(torch.ones(3)))
-    finally:
-        del sys.modules["netmod"]
     calls = [(ln, v["f"]) for ln, vals, *_ in t["events"] for v in vals if v["k"] == "call"]
     assert (13, "Head.forward") in calls
